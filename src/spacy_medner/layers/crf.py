@@ -1,0 +1,600 @@
+"""An exact linear-chain CRF over BILUO tags, as a Thinc layer.
+
+Tag index order
+---------------
+For ``L`` labels there are ``K = 4 * L + 1`` tags. Index 0 is ``O``; label
+``k`` (0-based, in the order the pipe stores its labels) owns indices
+``1 + 4k + {0, 1, 2, 3}`` for ``B``, ``I``, ``L``, ``U``.  So with labels
+``("DATE", "NAME")``: ``O, B-DATE, I-DATE, L-DATE, U-DATE, B-NAME, ...``.
+
+Parameters
+----------
+``transitions[from, to]`` (K×K), ``start`` (K) and ``end`` (K) scores.  A
+tag sequence ``y`` for emissions ``E`` (n×K) scores
+``start[y0] + Σ_t E[t, y_t] + Σ_t transitions[y_{t-1}, y_t] + end[y_{n-1}]``.
+
+Constraints
+-----------
+BILUO structure is applied as a mask in training *and* decoding: transitions
+that BILUO forbids (``O → I-X``, ``B-X → O``, ``B-X → I-Y`` ...), ``I``/``L``
+at the start and ``B``/``I`` at the end get score −inf, so an invalid
+sequence has probability exactly 0.  Per-token allowed-tag masks (for
+example "no entity on whitespace", or preset entities) work the same way.
+
+Layer
+-----
+The layer is the identity on emissions: it owns the CRF parameters, and
+:func:`crf_nll_loss` computes the exact negative log-likelihood with its
+analytic gradient (``dE = μ − μ_clamped``, ``dT`` from pairwise marginals),
+adding the parameter gradients to the layer.  Tokens whose gold tag is
+missing (−1) are marginalised out.  :func:`crf_viterbi` decodes,
+:func:`crf_marginals` and :func:`crf_segment_probabilities` give
+confidences.
+
+All maths goes through ``ops.xp`` (numpy or cupy) on padded ``(B, N, K)``
+batches; the only Python loops are over time steps.  The forward recursion
+runs as a matrix multiply in exp space,
+``α' = log(exp(α − m) @ exp(T − Tmax)) + m + Tmax + E_t``, with an exact
+log-space fallback for the rows where float underflow would lose a path.
+"""
+from dataclasses import dataclass
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union, cast
+
+import numpy
+from thinc.api import Model, registry
+from thinc.types import Floats1d, Floats2d, Ints1d
+
+ArrayXd = Any
+NEG_INF = -numpy.inf
+# Below this, a float32 exp-space sum has lost precision: recompute in log space.
+_UNDERFLOW = 1e-30
+# Above this, exp() of a rescaling factor could overflow float32.
+_OVERFLOW_LOG = 60.0
+
+InT = List[Floats2d]
+OutT = List[Floats2d]
+
+
+# --------------------------------------------------------------------------
+# Tag inventory and BILUO constraints
+# --------------------------------------------------------------------------
+
+
+def n_tags(n_labels: int) -> int:
+    """Number of BILUO tags for ``n_labels`` entity labels."""
+    return 4 * n_labels + 1
+
+
+def tag_names(labels: Sequence[str]) -> List[str]:
+    """The BILUO tag strings in index order (see module docstring)."""
+    names = ["O"]
+    for label in labels:
+        names.extend(f"{p}-{label}" for p in "BILU")
+    return names
+
+
+def n_labels_for_tags(K: int) -> int:
+    if K < 1 or (K - 1) % 4:
+        raise ValueError(f"A BILUO CRF needs 4 * labels + 1 tags, got {K}")
+    return (K - 1) // 4
+
+
+def biluo_constraints(n_labels: int) -> Tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Boolean masks of what BILUO allows: ``(transitions, start, end)``.
+
+    ``transitions[i, j]`` says whether tag ``j`` may follow tag ``i``.
+    """
+    K = n_tags(n_labels)
+    B = 1 + 4 * numpy.arange(n_labels)
+    I, L, U = B + 1, B + 2, B + 3
+    outside_like = numpy.concatenate([[0], L, U])  # tags after which an entity is closed
+    opening = numpy.concatenate([[0], B, U])  # tags that can follow a closed entity
+    trans = numpy.zeros((K, K), dtype=bool)
+    trans[numpy.ix_(outside_like, opening)] = True
+    for k in range(n_labels):
+        trans[B[k], I[k]] = trans[B[k], L[k]] = True
+        trans[I[k], I[k]] = trans[I[k], L[k]] = True
+    start = numpy.zeros(K, dtype=bool)
+    start[opening] = True
+    end = numpy.zeros(K, dtype=bool)
+    end[outside_like] = True
+    return trans, start, end
+
+
+# --------------------------------------------------------------------------
+# The Thinc layer
+# --------------------------------------------------------------------------
+
+
+@registry.layers("spacy-medner.LinearChainCRF.v1")
+def LinearChainCRF(nO: Optional[int] = None) -> Model[InT, OutT]:
+    """A linear-chain CRF over ``nO = 4 * labels + 1`` BILUO tags.
+
+    Its forward pass is the identity on the per-doc emission scores; the CRF
+    parameters are used by :func:`crf_nll_loss`, :func:`crf_viterbi`,
+    :func:`crf_marginals` and :func:`crf_segment_probabilities`.
+    """
+    return Model(
+        "linear_chain_crf",
+        forward,
+        init=init,
+        dims={"nO": nO},
+        params={"transitions": None, "start": None, "end": None},
+    )
+
+
+def forward(model: Model[InT, OutT], X: InT, is_train: bool) -> Tuple[OutT, Callable]:
+    def backprop(dY: OutT) -> InT:
+        return dY
+
+    return X, backprop
+
+
+def init(model: Model[InT, OutT], X: Optional[InT] = None, Y: Optional[OutT] = None) -> None:
+    if Y is not None and len(Y) and Y[0].ndim == 2:
+        model.set_dim("nO", Y[0].shape[1])
+    elif X is not None and len(X) and X[0].ndim == 2 and not model.has_dim("nO"):
+        model.set_dim("nO", X[0].shape[1])
+    K = model.get_dim("nO")
+    n_labels_for_tags(K)  # validates K
+    model.set_param("transitions", model.ops.alloc2f(K, K))
+    model.set_param("start", model.ops.alloc1f(K))
+    model.set_param("end", model.ops.alloc1f(K))
+
+
+# --------------------------------------------------------------------------
+# Lattice: scores with constraints applied, on a padded batch
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Lattice:
+    """Constrained scores of a padded batch.
+
+    ``E`` is ``(B, N, K)`` with −inf where a tag is not allowed at a token,
+    ``T`` is ``(K, K)`` with −inf for forbidden transitions, ``start``/``end``
+    are ``(K,)``; ``lengths`` is ``(B,)`` and ``active`` ``(B, N)`` marks real
+    tokens.
+    """
+
+    xp: Any
+    E: ArrayXd
+    T: ArrayXd
+    start: ArrayXd
+    end: ArrayXd
+    lengths: ArrayXd
+    active: ArrayXd
+
+    @property
+    def shape(self) -> Tuple[int, int, int]:
+        return cast(Tuple[int, int, int], self.E.shape)
+
+
+def make_lattice(
+    xp: Any,
+    E: ArrayXd,
+    lengths: ArrayXd,
+    transitions: ArrayXd,
+    start: ArrayXd,
+    end: ArrayXd,
+    tag_mask: Optional[ArrayXd] = None,
+    constrained: bool = True,
+) -> Lattice:
+    """Apply BILUO constraints (if ``constrained``) and a per-token tag mask.
+
+    ``E`` is a padded ``(B, N, K)`` emission array, ``tag_mask`` an optional
+    boolean ``(B, N, K)`` array of allowed tags.
+    """
+    Bsz, N, K = E.shape
+    dtype = E.dtype
+    lengths = xp.asarray(lengths, dtype="int64")
+    active = xp.arange(N)[None, :] < lengths[:, None]
+    T = xp.asarray(transitions, dtype=dtype)
+    s = xp.asarray(start, dtype=dtype)
+    e = xp.asarray(end, dtype=dtype)
+    if constrained:
+        allowed_t, allowed_s, allowed_e = (xp.asarray(a) for a in biluo_constraints(n_labels_for_tags(K)))
+        T = xp.where(allowed_t, T, NEG_INF)
+        s = xp.where(allowed_s, s, NEG_INF)
+        e = xp.where(allowed_e, e, NEG_INF)
+    if tag_mask is not None:
+        E = xp.where(tag_mask, E, NEG_INF)
+    return Lattice(xp, E.astype(dtype, copy=False), T, s, e, lengths, active)
+
+
+def _safe_max(xp: Any, X: ArrayXd, axis: int) -> ArrayXd:
+    """Max along ``axis`` (kept), with 0 where every entry is −inf."""
+    m = X.max(axis=axis, keepdims=True)
+    return xp.where(xp.isfinite(m), m, 0.0).astype(X.dtype, copy=False)
+
+
+def _log_pos(xp: Any, S: ArrayXd) -> ArrayXd:
+    """log(S) with −inf where S == 0, without runtime warnings."""
+    pos = S > 0
+    return xp.where(pos, xp.log(xp.where(pos, S, 1.0)), NEG_INF)
+
+
+def _logsumexp(xp: Any, X: ArrayXd, axis: int) -> ArrayXd:
+    m = _safe_max(xp, X, axis)
+    return (_log_pos(xp, xp.exp(X - m).sum(axis=axis, keepdims=True)) + m).squeeze(axis)
+
+
+class _ExpSpaceTransitions:
+    """``exp(T − Tmax)`` and the reachability matrix, computed once per batch."""
+
+    def __init__(self, lat: Lattice):
+        xp = lat.xp
+        finite = xp.isfinite(lat.T)
+        self.Tmax = lat.T[finite].max() if bool(finite.any()) else lat.T.dtype.type(0)
+        self.expT = xp.exp(lat.T - self.Tmax)
+        self.reach = finite.astype(lat.T.dtype)
+
+    def logmatmul(self, lat: Lattice, A: ArrayXd, transpose: bool = False) -> ArrayXd:
+        """``out[b, j] = logsumexp_i(A[b, i] + T[i, j])`` (or ``T[j, i]``).
+
+        Computed as an exp-space matrix multiply; rows where a reachable
+        entry underflowed are recomputed exactly in log space.
+        """
+        xp = lat.xp
+        expT = self.expT.T if transpose else self.expT
+        T = lat.T.T if transpose else lat.T
+        m = _safe_max(xp, A, axis=1)
+        S = xp.exp(A - m) @ expT
+        out = _log_pos(xp, S) + m + self.Tmax
+        reachable = (xp.isfinite(A).astype(A.dtype) @ (self.reach.T if transpose else self.reach)) > 0
+        lost = reachable & (S < _UNDERFLOW)
+        if bool(lost.any()):
+            rows = xp.nonzero(lost.any(axis=1))[0]
+            out[rows] = _logsumexp(xp, A[rows][:, :, None] + T[None, :, :], axis=1)
+        return out
+
+
+def forward_backward(lat: Lattice) -> Tuple[ArrayXd, ArrayXd, ArrayXd]:
+    """Forward and backward log-potentials and ``log Z`` per sequence.
+
+    Returns ``(log_Z (B,), alpha (B, N, K), beta (B, N, K))``.  ``alpha[b, t]``
+    is the log-sum of scores of prefixes ending at ``t`` (including
+    ``E[t]``), ``beta[b, t]`` of suffixes after ``t`` (including ``end``).
+    An empty sequence has ``log Z = 0``; an infeasible one ``−inf``.
+    """
+    xp = lat.xp
+    Bsz, N, K = lat.shape
+    if N == 0:
+        empty = xp.zeros((Bsz, 0, K), dtype=lat.E.dtype)
+        return xp.zeros((Bsz,), dtype=lat.E.dtype), empty, empty
+    trans = _ExpSpaceTransitions(lat)
+    alpha = xp.empty((Bsz, N, K), dtype=lat.E.dtype)
+    alpha[:, 0] = lat.start[None, :] + lat.E[:, 0]
+    for t in range(1, N):
+        new = trans.logmatmul(lat, alpha[:, t - 1]) + lat.E[:, t]
+        alpha[:, t] = xp.where(lat.active[:, t, None], new, alpha[:, t - 1])
+    beta = xp.empty((Bsz, N, K), dtype=lat.E.dtype)
+    beta[:, N - 1] = lat.end[None, :]
+    last = (lat.lengths - 1)[:, None]
+    for t in range(N - 2, -1, -1):
+        new = trans.logmatmul(lat, lat.E[:, t + 1] + beta[:, t + 1], transpose=True)
+        beta[:, t] = xp.where(t < last, new, lat.end[None, :])
+    # alpha is carried over padding, so its last row is alpha at length - 1
+    log_Z = _logsumexp(xp, alpha[:, N - 1] + lat.end[None, :], axis=1)
+    log_Z = xp.where(lat.lengths > 0, log_Z, 0.0).astype(lat.E.dtype, copy=False)
+    return log_Z, alpha, beta
+
+
+def _feasible(xp: Any, log_Z: ArrayXd) -> ArrayXd:
+    return xp.isfinite(log_Z)
+
+
+def token_marginals(lat: Lattice, log_Z: ArrayXd, alpha: ArrayXd, beta: ArrayXd) -> ArrayXd:
+    """``P(y_t = k)`` as a ``(B, N, K)`` array, 0 on padding and infeasible rows."""
+    xp = lat.xp
+    ok = lat.active & _feasible(xp, log_Z)[:, None]
+    lz = xp.where(xp.isfinite(log_Z), log_Z, 0.0)[:, None, None]
+    mu = xp.exp(xp.minimum(alpha + beta - lz, 0.0))
+    return xp.where(ok[:, :, None], mu, 0.0)
+
+
+def pairwise_marginal_sums(lat: Lattice, log_Z: ArrayXd, alpha: ArrayXd, beta: ArrayXd) -> ArrayXd:
+    """``Σ_b Σ_t P(y_t = i, y_{t+1} = j)`` as a ``(K, K)`` array.
+
+    One matrix multiply over all (batch, time) pairs, rescaled in exp space;
+    pairs whose rescaling factor could overflow are summed in log space.
+    """
+    xp = lat.xp
+    Bsz, N, K = lat.shape
+    if N < 2:
+        return xp.zeros((K, K), dtype=lat.E.dtype)
+    trans = _ExpSpaceTransitions(lat)
+    pair_ok = lat.active[:, 1:] & _feasible(xp, log_Z)[:, None]  # (B, N-1)
+    A = alpha[:, :-1]
+    C = lat.E[:, 1:] + beta[:, 1:]
+    mA = _safe_max(xp, A, axis=2)
+    mC = _safe_max(xp, C, axis=2)
+    lz = xp.where(xp.isfinite(log_Z), log_Z, 0.0)[:, None, None]
+    w = mA + mC + trans.Tmax - lz  # (B, N-1, 1)
+    regular = pair_ok[:, :, None] & (w <= _OVERFLOW_LOG)
+    scale = xp.where(regular, xp.exp(xp.minimum(w, _OVERFLOW_LOG)), 0.0)
+    a = (xp.exp(A - mA) * scale).reshape(-1, K)
+    c = xp.exp(C - mC).reshape(-1, K)
+    total = (a.T @ c) * trans.expT
+    extreme = pair_ok & ~regular[:, :, 0]
+    if bool(extreme.any()):
+        b_idx, t_idx = xp.nonzero(extreme)
+        log_xi = (
+            A[b_idx, t_idx][:, :, None]
+            + lat.T[None, :, :]
+            + C[b_idx, t_idx][:, None, :]
+            - lz[b_idx, 0][:, :, None]
+        )
+        total = total + xp.exp(xp.minimum(log_xi, 0.0)).sum(axis=0)
+    return total
+
+
+def viterbi(lat: Lattice) -> Tuple[ArrayXd, ArrayXd]:
+    """Best tag sequence per row, fully batched including the backtrace.
+
+    Returns ``(paths (B, N) int, scores (B,))``; padding positions repeat the
+    last tag.  An infeasible row scores −inf.
+    """
+    xp = lat.xp
+    Bsz, N, K = lat.shape
+    if N == 0:
+        return xp.zeros((Bsz, 0), dtype="int64"), xp.zeros((Bsz,), dtype=lat.E.dtype)
+    backptr = xp.empty((Bsz, N, K), dtype="int64")
+    identity = xp.arange(K)[None, :]
+    backptr[:, 0] = identity
+    delta = lat.start[None, :] + lat.E[:, 0]
+    for t in range(1, N):
+        cand = delta[:, :, None] + lat.T[None, :, :]  # (B, from, to)
+        best_from = cand.argmax(axis=1)
+        best = xp.take_along_axis(cand, best_from[:, None, :], axis=1)[:, 0, :] + lat.E[:, t]
+        act = lat.active[:, t, None]
+        delta = xp.where(act, best, delta)
+        backptr[:, t] = xp.where(act, best_from, identity)
+    final = delta + lat.end[None, :]
+    tag = final.argmax(axis=1)
+    scores = final[xp.arange(Bsz), tag]
+    scores = xp.where(lat.lengths > 0, scores, 0.0)
+    paths = xp.empty((Bsz, N), dtype="int64")
+    paths[:, N - 1] = tag
+    rows = xp.arange(Bsz)
+    for t in range(N - 1, 0, -1):
+        tag = backptr[rows, t, tag]
+        paths[:, t - 1] = tag
+    return paths, scores
+
+
+def segment_log_probs(
+    lat: Lattice,
+    log_Z: ArrayXd,
+    alpha: ArrayXd,
+    beta: ArrayXd,
+    paths: ArrayXd,
+    rows: ArrayXd,
+    starts: ArrayXd,
+    ends: ArrayXd,
+) -> ArrayXd:
+    """``log P(y[s..e] = paths[b, s..e])`` for each (row b, start s, end e).
+
+    ``ends`` are inclusive token indices.  Exact, from the forward-backward
+    potentials: ``α_s[y_s] + Σ_{s<t≤e} (T[y_{t-1}, y_t] + E_t[y_t]) + β_e[y_e] − log Z``.
+    """
+    xp = lat.xp
+    Bsz, N, K = lat.shape
+    if len(rows) == 0:
+        return xp.zeros((0,), dtype=lat.E.dtype)
+    unary = xp.take_along_axis(lat.E, paths[:, :, None], axis=2)[:, :, 0]  # (B, N)
+    binary = xp.zeros_like(unary)
+    binary[:, 1:] = lat.T[paths[:, :-1], paths[:, 1:]]
+    step = xp.where(lat.active, unary + binary, 0.0)
+    cum = xp.cumsum(step, axis=1)
+    inner = cum[rows, ends] - cum[rows, starts]
+    tag_s = paths[rows, starts]
+    tag_e = paths[rows, ends]
+    return alpha[rows, starts, tag_s] + inner + beta[rows, ends, tag_e] - log_Z[rows]
+
+
+# --------------------------------------------------------------------------
+# Per-doc lists <-> padded batches
+# --------------------------------------------------------------------------
+
+
+def _pad(xp: Any, seqs: Sequence[ArrayXd], K: int, fill: Any = 0.0, dtype: Any = None) -> Tuple[ArrayXd, ArrayXd]:
+    """Pad a list of ``(n_i, ...)`` arrays to ``(B, N, ...)`` with one scatter."""
+    lengths = numpy.asarray([len(s) for s in seqs], dtype="int64")
+    Bsz, N = len(seqs), int(lengths.max()) if len(seqs) else 0
+    tail = tuple(seqs[0].shape[1:]) if len(seqs) else (K,)
+    dtype = dtype or (seqs[0].dtype if len(seqs) else "float32")
+    padded = xp.full((Bsz, N) + tail, fill, dtype=dtype)
+    if lengths.sum():
+        rows = numpy.repeat(numpy.arange(Bsz), lengths)
+        cols = numpy.arange(int(lengths.sum())) - numpy.repeat(numpy.cumsum(lengths) - lengths, lengths)
+        padded[xp.asarray(rows), xp.asarray(cols)] = xp.concatenate([xp.asarray(s) for s in seqs if len(s)])
+    return padded, xp.asarray(lengths)
+
+
+def _unpad(xp: Any, padded: ArrayXd, lengths: ArrayXd) -> List[ArrayXd]:
+    lengths_np = numpy.asarray(lengths.get() if hasattr(lengths, "get") else lengths)
+    if not len(lengths_np):
+        return []
+    mask = numpy.arange(padded.shape[1])[None, :] < lengths_np[:, None]
+    flat = padded[xp.asarray(mask)]
+    return list(xp.split(flat, numpy.cumsum(lengths_np)[:-1].tolist()))
+
+
+def _lattice_for(
+    model: Model,
+    emissions: Sequence[Floats2d],
+    tag_masks: Optional[Sequence[ArrayXd]] = None,
+    entity_bias: float = 0.0,
+) -> Lattice:
+    xp = model.ops.xp
+    K = model.get_dim("nO")
+    E, lengths = _pad(xp, emissions, K)
+    if entity_bias:
+        E = E.copy()
+        E[:, :, 1:] += entity_bias
+    mask = _pad(xp, tag_masks, K, fill=True, dtype=bool)[0] if tag_masks is not None else None
+    return make_lattice(
+        xp,
+        E,
+        lengths,
+        model.get_param("transitions"),
+        model.get_param("start"),
+        model.get_param("end"),
+        tag_mask=mask,
+    )
+
+
+def _gold_masks(xp: Any, gold: Sequence[Union[Ints1d, ArrayXd]], K: int) -> List[ArrayXd]:
+    """Gold as per-token allowed-tag masks: an int tag, or −1 for "any tag"."""
+    masks = []
+    for g in gold:
+        g = xp.asarray(g)
+        if g.ndim == 2:
+            masks.append(g.astype(bool))
+            continue
+        if len(g) and int(g.max()) >= K:
+            raise ValueError(f"Gold tag index {int(g.max())} is out of range for {K} tags")
+        m = xp.zeros((len(g), K), dtype=bool)
+        known = g >= 0
+        m[xp.nonzero(known)[0], g[known]] = True
+        m[~known] = True
+        masks.append(m)
+    return masks
+
+
+# --------------------------------------------------------------------------
+# Public operations on a CRF layer
+# --------------------------------------------------------------------------
+
+
+def crf_nll_loss(
+    model: Model,
+    emissions: Sequence[Floats2d],
+    gold: Sequence[Union[Ints1d, ArrayXd]],
+    tag_masks: Optional[Sequence[ArrayXd]] = None,
+) -> Tuple[float, List[Floats2d]]:
+    """Exact negative log-likelihood ``Σ_docs log Z − log Z(gold-clamped)``.
+
+    ``gold`` holds, per doc, either tag indices with −1 for missing (those
+    tokens are marginalised) or a boolean ``(n, K)`` mask of tags allowed by
+    the annotation.  Returns the loss and ``d_emissions``, and adds the
+    gradients of ``transitions``, ``start`` and ``end`` to ``model``.  Docs
+    whose gold is impossible under the constraints contribute nothing (their
+    gradient is zero) rather than an infinite loss.
+    """
+    xp = model.ops.xp
+    K = model.get_dim("nO")
+    free = _lattice_for(model, emissions, tag_masks)
+    golds = _gold_masks(xp, gold, K)
+    if tag_masks is not None:
+        golds = [g & xp.asarray(m, dtype=bool) for g, m in zip(golds, tag_masks)]
+    clamp = _pad(xp, golds, K, fill=True, dtype=bool)[0] if len(golds) else None
+    clamped = Lattice(
+        xp,
+        xp.where(clamp, free.E, NEG_INF) if clamp is not None else free.E,
+        free.T,
+        free.start,
+        free.end,
+        free.lengths,
+        free.active,
+    )
+    logZ, alpha, beta = forward_backward(free)
+    logZc, alpha_c, beta_c = forward_backward(clamped)
+    ok = xp.isfinite(logZc) & xp.isfinite(logZ)
+    loss = float(xp.where(ok, logZ - xp.where(ok, logZc, 0.0), 0.0).sum())
+    mu = xp.where(ok[:, None, None], token_marginals(free, logZ, alpha, beta), 0.0)
+    mu_c = token_marginals(clamped, xp.where(ok, logZc, NEG_INF), alpha_c, beta_c)
+    d_E = mu - mu_c
+    d_T = pairwise_marginal_sums(free, xp.where(ok, logZ, NEG_INF), alpha, beta) - pairwise_marginal_sums(
+        clamped, xp.where(ok, logZc, NEG_INF), alpha_c, beta_c
+    )
+    Bsz, N, _ = free.shape
+    if N:
+        rows = xp.arange(Bsz)
+        last = xp.maximum(free.lengths - 1, 0)
+        d_start = d_E[:, 0].sum(axis=0)
+        d_end = d_E[rows, last].sum(axis=0)
+    else:
+        d_start = d_end = xp.zeros((K,), dtype=free.E.dtype)
+    dtype = model.get_param("transitions").dtype
+    model.inc_grad("transitions", d_T.astype(dtype, copy=False))
+    model.inc_grad("start", d_start.astype(dtype, copy=False))
+    model.inc_grad("end", d_end.astype(dtype, copy=False))
+    d_emissions = [d.astype(e.dtype, copy=False) for d, e in zip(_unpad(xp, d_E, free.lengths), emissions)]
+    return loss, d_emissions
+
+
+def crf_viterbi(
+    model: Model,
+    emissions: Sequence[Floats2d],
+    tag_masks: Optional[Sequence[ArrayXd]] = None,
+    entity_bias: float = 0.0,
+) -> Tuple[List[Ints1d], Floats1d]:
+    """Constrained Viterbi decoding: the best valid BILUO sequence per doc.
+
+    ``entity_bias`` is added to every non-``O`` emission before decoding: a
+    positive value trades precision for recall without retraining.
+    Returns the tag paths and their (biased) scores.
+    """
+    xp = model.ops.xp
+    lat = _lattice_for(model, emissions, tag_masks, entity_bias)
+    paths, scores = viterbi(lat)
+    return _unpad(xp, paths, lat.lengths), scores
+
+
+def crf_marginals(
+    model: Model,
+    emissions: Sequence[Floats2d],
+    tag_masks: Optional[Sequence[ArrayXd]] = None,
+    entity_bias: float = 0.0,
+) -> List[Floats2d]:
+    """Per-token tag marginals ``P(y_t = k)``, one ``(n, K)`` array per doc."""
+    xp = model.ops.xp
+    lat = _lattice_for(model, emissions, tag_masks, entity_bias)
+    logZ, alpha, beta = forward_backward(lat)
+    return _unpad(xp, token_marginals(lat, logZ, alpha, beta), lat.lengths)
+
+
+def crf_decode_with_confidence(
+    model: Model,
+    emissions: Sequence[Floats2d],
+    tag_masks: Optional[Sequence[ArrayXd]] = None,
+    entity_bias: float = 0.0,
+) -> Tuple[List[Ints1d], List[List[Tuple[int, int, float]]]]:
+    """Viterbi paths plus the exact probability of each decoded entity.
+
+    Returns per doc the tag path and a list of ``(start, end, probability)``
+    for its entities (token offsets, ``end`` exclusive): the marginal
+    probability that the CRF assigns exactly those tags to exactly that span.
+    ``entity_bias`` moves the decoding only: probabilities are the model's own.
+    """
+    xp = model.ops.xp
+    lat = _lattice_for(model, emissions, tag_masks)
+    decode_lat = _lattice_for(model, emissions, tag_masks, entity_bias) if entity_bias else lat
+    paths, _ = viterbi(decode_lat)
+    logZ, alpha, beta = forward_backward(lat)
+    rows, starts, ends = _entity_segments(xp, paths, lat)
+    logp = segment_log_probs(lat, logZ, alpha, beta, paths, rows, starts, ends)
+    probs = numpy.asarray(_to_numpy(xp.exp(xp.minimum(logp, 0.0))), dtype="float64")
+    rows_np, starts_np, ends_np = (_to_numpy(a) for a in (rows, starts, ends))
+    spans: List[List[Tuple[int, int, float]]] = [[] for _ in range(lat.shape[0])]
+    for r, s, e, p in zip(rows_np.tolist(), starts_np.tolist(), ends_np.tolist(), probs.tolist()):
+        spans[r].append((s, e + 1, p))
+    return _unpad(xp, paths, lat.lengths), spans
+
+
+def _entity_segments(xp: Any, paths: ArrayXd, lat: Lattice) -> Tuple[ArrayXd, ArrayXd, ArrayXd]:
+    """(row, start, inclusive end) of every entity in valid BILUO paths."""
+    kind = xp.where(paths > 0, (paths - 1) % 4, -1)  # 0=B 1=I 2=L 3=U, -1=O
+    opens = lat.active & ((kind == 0) | (kind == 3))
+    closes = lat.active & ((kind == 2) | (kind == 3))
+    r_open, s = xp.nonzero(opens)
+    r_close, e = xp.nonzero(closes)
+    if len(r_open) != len(r_close):
+        raise ValueError("Decoded path is not valid BILUO")
+    return r_open, s, e
+
+
+def _to_numpy(a: ArrayXd) -> numpy.ndarray:
+    return a.get() if hasattr(a, "get") else numpy.asarray(a)

@@ -1,0 +1,407 @@
+"""The CRF layer against brute-force enumeration, finite differences and properties."""
+import itertools
+
+import numpy
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from thinc.api import NumpyOps
+
+from spacy_medner.layers.crf import (
+    LinearChainCRF,
+    biluo_constraints,
+    crf_decode_with_confidence,
+    crf_marginals,
+    crf_nll_loss,
+    crf_viterbi,
+    forward_backward,
+    make_lattice,
+    n_tags,
+    pairwise_marginal_sums,
+    tag_names,
+    token_marginals,
+    viterbi,
+)
+
+xp = numpy
+
+
+def _random_params(rng, K, dtype="float64", scale=1.0):
+    return (
+        (rng.normal(size=(K, K)) * scale).astype(dtype),
+        (rng.normal(size=K) * scale).astype(dtype),
+        (rng.normal(size=K) * scale).astype(dtype),
+    )
+
+
+def _model(K, params=None, dtype="float64"):
+    model = LinearChainCRF(K)
+    model.initialize()
+    if params is not None:
+        for name, value in zip(("transitions", "start", "end"), params):
+            model.set_param(name, numpy.asarray(value, dtype=dtype))
+    return model
+
+
+def _brute_force(E, T, s, e, allowed=None, tag_mask=None):
+    """Enumerate every tag sequence: scores of all sequences with nonzero probability."""
+    n, K = E.shape
+    out = {}
+    for seq in itertools.product(range(K), repeat=n):
+        ok = True
+        if n and allowed is not None:
+            trans, a_start, a_end = allowed
+            ok = a_start[seq[0]] and a_end[seq[-1]] and all(trans[a, b] for a, b in zip(seq, seq[1:]))
+        if tag_mask is not None:
+            ok = ok and all(tag_mask[t, y] for t, y in enumerate(seq))
+        if not ok:
+            continue
+        score = 0.0
+        if n:
+            score = s[seq[0]] + e[seq[-1]] + sum(E[t, y] for t, y in enumerate(seq))
+            score += sum(T[a, b] for a, b in zip(seq, seq[1:]))
+        out[seq] = score
+    return out
+
+
+def _logsumexp(values):
+    values = numpy.asarray(list(values), dtype="float64")
+    if not len(values):
+        return -numpy.inf
+    m = values.max()
+    return m + numpy.log(numpy.exp(values - m).sum())
+
+
+def _lattice(E, T, s, e, constrained, tag_mask=None):
+    mask = None if tag_mask is None else tag_mask[None]
+    return make_lattice(xp, E[None], xp.asarray([len(E)]), T, s, e, tag_mask=mask, constrained=constrained)
+
+
+CASES = [(K, n, constrained) for K in (2, 3, 5) for n in range(0, 6) for constrained in (False, True) if constrained is False or K == 5]
+
+
+@pytest.mark.parametrize("K,n,constrained", CASES)
+def test_against_brute_force(K, n, constrained):
+    rng = numpy.random.default_rng(K * 100 + n)
+    E = rng.normal(size=(n, K)) * 2
+    T, s, e = _random_params(rng, K)
+    allowed = biluo_constraints(1) if constrained else None
+    enum = _brute_force(E, T, s, e, allowed)
+    lat = _lattice(E, T, s, e, constrained)
+    log_Z, alpha, beta = forward_backward(lat)
+    expected_Z = _logsumexp(enum.values()) if n else 0.0
+    assert log_Z[0] == pytest.approx(expected_Z, abs=1e-9)
+    # Viterbi path and score
+    paths, scores = viterbi(lat)
+    best = max(enum, key=enum.get)
+    assert tuple(paths[0].tolist()) == best
+    assert scores[0] == pytest.approx(enum[best] if n else 0.0, abs=1e-9)
+    # token marginals
+    mu = token_marginals(lat, log_Z, alpha, beta)[0]
+    pair = pairwise_marginal_sums(lat, log_Z, alpha, beta)
+    exp_mu = numpy.zeros((n, K))
+    exp_pair = numpy.zeros((K, K))
+    for seq, score in enum.items():
+        p = numpy.exp(score - expected_Z)
+        for t, y in enumerate(seq):
+            exp_mu[t, y] += p
+        for a, b in zip(seq, seq[1:]):
+            exp_pair[a, b] += p
+    numpy.testing.assert_allclose(mu, exp_mu, atol=1e-9)
+    numpy.testing.assert_allclose(pair, exp_pair, atol=1e-9)
+
+
+@pytest.mark.parametrize("n", range(0, 6))
+def test_clamped_partition_and_loss_against_brute_force(n):
+    """Loss = log Z - log Z(gold-clamped), with missing gold marginalised."""
+    K = 5
+    rng = numpy.random.default_rng(7 + n)
+    E = rng.normal(size=(n, K))
+    params = _random_params(rng, K)
+    allowed = biluo_constraints(1)
+    enum = _brute_force(E, *params, allowed=allowed)
+    # A valid gold sequence with one token missing.
+    best = max(enum, key=enum.get) if n else ()
+    gold = numpy.asarray(best, dtype="int64")
+    if n >= 2:
+        gold[1] = -1
+    mask = numpy.ones((n, K), dtype=bool)
+    for t, g in enumerate(gold):
+        if g >= 0:
+            mask[t] = False
+            mask[t, g] = True
+    clamped = _brute_force(E, *params, allowed=allowed, tag_mask=mask)
+    expected = (_logsumexp(enum.values()) - _logsumexp(clamped.values())) if n else 0.0
+    model = _model(K, params)
+    loss, _ = crf_nll_loss(model, [E], [gold])
+    assert loss == pytest.approx(expected, abs=1e-9)
+
+
+def test_segment_probabilities_against_brute_force():
+    K = 9  # two labels
+    n = 5
+    rng = numpy.random.default_rng(3)
+    E = rng.normal(size=(n, K)) * 2
+    E[:, 1:] += 1.5  # make entities likely
+    params = _random_params(rng, K)
+    enum = _brute_force(E, *params, allowed=biluo_constraints(2))
+    Z = _logsumexp(enum.values())
+    model = _model(K, params)
+    paths, spans = crf_decode_with_confidence(model, [E])
+    path = tuple(paths[0].tolist())
+    assert path == max(enum, key=enum.get)
+    assert spans[0], "expected at least one decoded entity"
+    for start, end, prob in spans[0]:
+        target = path[start:end]
+        expected = sum(numpy.exp(score - Z) for seq, score in enum.items() if seq[start:end] == target)
+        assert prob == pytest.approx(expected, abs=1e-9)
+
+
+def _finite_difference(f, x, eps=1e-6):
+    grad = numpy.zeros_like(x)
+    it = numpy.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        orig = x[i]
+        x[i] = orig + eps
+        plus = f()
+        x[i] = orig - eps
+        minus = f()
+        x[i] = orig
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def test_gradients_match_central_finite_differences():
+    K = 9
+    rng = numpy.random.default_rng(11)
+    emissions = [rng.normal(size=(n, K)) for n in (4, 1, 0, 6)]
+    golds = [
+        numpy.asarray([0, 1, 3, 0]),
+        numpy.asarray([-1]),
+        numpy.asarray([], dtype="int64"),
+        numpy.asarray([5, 7, 8, -1, -1, 0]),
+    ]
+    params = [p.copy() for p in _random_params(rng, K)]
+    model = _model(K, params)
+
+    def loss_value():
+        for name, value in zip(("transitions", "start", "end"), params):
+            model.set_param(name, value)
+        return crf_nll_loss(model, emissions, golds)[0]
+
+    for name in ("transitions", "start", "end"):
+        model.set_grad(name, numpy.zeros_like(model.get_param(name)))
+    loss, d_emissions = crf_nll_loss(model, emissions, golds)
+    analytic = {name: model.get_grad(name).copy() for name in ("transitions", "start", "end")}
+    for E, dE in zip(emissions, d_emissions):
+        if len(E):
+            numpy.testing.assert_allclose(dE, _finite_difference(loss_value, E), atol=1e-6)
+    for name, value in zip(("transitions", "start", "end"), params):
+        numerical = _finite_difference(loss_value, value)
+        allowed = numpy.isfinite(numerical)
+        numpy.testing.assert_allclose(analytic[name][allowed], numerical[allowed], atol=1e-6)
+
+
+def test_batch_equals_per_doc_in_any_order():
+    K = 13
+    rng = numpy.random.default_rng(5)
+    emissions = [rng.normal(size=(n, K)).astype("float32") for n in (7, 0, 3, 12, 1)]
+    golds = [rng.integers(-1, 1, size=len(E)) for E in emissions]  # O or missing: always valid
+    model = _model(K, _random_params(rng, K, "float32"), dtype="float32")
+    batch_paths, batch_scores = crf_viterbi(model, emissions)
+    batch_marg = crf_marginals(model, emissions)
+    batch_loss = crf_nll_loss(model, emissions, golds)[0]
+    per_doc_loss = 0.0
+    for i, E in enumerate(emissions):
+        path, score = crf_viterbi(model, [E])
+        numpy.testing.assert_array_equal(path[0], batch_paths[i])
+        assert score[0] == pytest.approx(float(batch_scores[i]), rel=1e-5, abs=1e-5)
+        numpy.testing.assert_allclose(crf_marginals(model, [E])[0], batch_marg[i], atol=1e-5)
+        per_doc_loss += crf_nll_loss(model, [E], [golds[i]])[0]
+    assert batch_loss == pytest.approx(per_doc_loss, rel=1e-5)
+    order = [3, 0, 4, 1, 2]
+    shuffled, _ = crf_viterbi(model, [emissions[i] for i in order])
+    for j, i in enumerate(order):
+        numpy.testing.assert_array_equal(shuffled[j], batch_paths[i])
+
+
+def test_matmul_forward_agrees_with_logsumexp_reference():
+    K = 21
+    rng = numpy.random.default_rng(9)
+    B, N = 4, 30
+    E = rng.normal(size=(B, N, K)).astype("float32") * 3
+    lengths = numpy.asarray([30, 17, 1, 25])
+    T, s, e = _random_params(rng, K, "float32", scale=2.0)
+    lat = make_lattice(xp, E, lengths, T, s, e)
+    log_Z, alpha, _ = forward_backward(lat)
+    # reference: broadcast logsumexp in float64
+    ref = lat.start[None, :].astype("float64") + lat.E[:, 0].astype("float64")
+    Tf = lat.T.astype("float64")
+    ref_alphas = [ref]
+    for t in range(1, N):
+        cand = ref[:, :, None] + Tf[None]
+        m = numpy.max(cand, axis=1, keepdims=True)
+        m = numpy.where(numpy.isfinite(m), m, 0)
+        with numpy.errstate(divide="ignore"):
+            new = numpy.log(numpy.exp(cand - m).sum(axis=1)) + m[:, 0] + lat.E[:, t]
+        ref = numpy.where((t < lengths)[:, None], new, ref)
+        ref_alphas.append(ref)
+    with numpy.errstate(divide="ignore"):
+        ref_Z = [
+            _logsumexp((ref_alphas[n - 1][b] + lat.end)[numpy.isfinite(ref_alphas[n - 1][b] + lat.end)])
+            for b, n in enumerate(lengths)
+        ]
+    numpy.testing.assert_allclose(log_Z, ref_Z, rtol=1e-5)
+    finite = numpy.isfinite(numpy.stack(ref_alphas, axis=1))
+    numpy.testing.assert_array_equal(numpy.isfinite(alpha), finite)
+    numpy.testing.assert_allclose(alpha[finite], numpy.stack(ref_alphas, axis=1)[finite], rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("magnitude", [1e4, 3e2])
+def test_no_nan_at_extreme_emissions(magnitude):
+    K = 9
+    rng = numpy.random.default_rng(1)
+    emissions = [(rng.choice([-1, 1], size=(n, K)) * magnitude).astype("float32") for n in (6, 2, 9)]
+    # The gold contradicts the emissions as much as possible, but is valid BILUO.
+    golds = [numpy.asarray([1, 2, 3, 0, 4, 0]), numpy.asarray([5, 7]), numpy.asarray([0] * 9)]
+    model = _model(K, _random_params(rng, K, "float32"), dtype="float32")
+    loss, d_em = crf_nll_loss(model, emissions, golds)
+    assert numpy.isfinite(loss) and loss > 0
+    for d in d_em:
+        assert numpy.isfinite(d).all()
+    for name in ("transitions", "start", "end"):
+        assert numpy.isfinite(model.get_grad(name)).all()
+    for m in crf_marginals(model, emissions):
+        assert numpy.isfinite(m).all()
+        # float32 resolves path scores of ~n * magnitude only to ~1e-6 * magnitude
+        numpy.testing.assert_allclose(m.sum(axis=1), 1.0, atol=1e-4 + 1e-6 * magnitude)
+    paths, spans = crf_decode_with_confidence(model, emissions)
+    for path in paths:
+        _assert_valid_biluo(path.tolist(), K)
+    for doc_spans in spans:
+        assert all(0.0 <= p <= 1.0 for _, _, p in doc_spans)
+
+
+def test_underflow_fallback_keeps_only_feasible_path():
+    """The only valid path has a score far below the blocked best one."""
+    K = 5
+    E = numpy.full((3, K), -50.0, dtype="float32")
+    E[0, 1] = 50.0  # B at t=0 ...
+    E[1, 0] = 60.0  # ... then O is forbidden after B
+    E[2, 3] = -40.0  # L-X is the only way to close
+    model = _model(K, dtype="float32")
+    loss, d_em = crf_nll_loss(model, [E], [numpy.asarray([1, 2, 3])])
+    assert numpy.isfinite(loss)
+    assert all(numpy.isfinite(d).all() for d in d_em)
+    paths, _ = crf_viterbi(model, [E])
+    _assert_valid_biluo(paths[0].tolist(), K)
+
+
+def test_float32_and_float64_agree():
+    K = 9
+    rng = numpy.random.default_rng(2)
+    E64 = [rng.normal(size=(n, K)) for n in (5, 8)]
+    params = _random_params(rng, K)
+    golds = [numpy.asarray([0, 4, 0, 1, 3]), numpy.asarray([-1] * 8)]
+    m64 = _model(K, params)
+    m32 = _model(K, [p.astype("float32") for p in params], dtype="float32")
+    l64, d64 = crf_nll_loss(m64, E64, golds)
+    l32, d32 = crf_nll_loss(m32, [e.astype("float32") for e in E64], golds)
+    assert l32 == pytest.approx(l64, rel=1e-4)
+    for a, b in zip(d64, d32):
+        numpy.testing.assert_allclose(a, b, atol=1e-4)
+
+
+def test_entity_bias_raises_recall_monotonically():
+    K = 9
+    rng = numpy.random.default_rng(4)
+    emissions = [rng.normal(size=(40, K)).astype("float32") for _ in range(5)]
+    for E in emissions:
+        E[:, 0] += 2.0  # O favoured
+    model = _model(K, dtype="float32")
+    counts = []
+    for bias in (0.0, 1.0, 2.0, 4.0):
+        paths, _ = crf_viterbi(model, emissions, entity_bias=bias)
+        counts.append(sum(int((p > 0).sum()) for p in paths))
+    assert counts == sorted(counts)
+    assert counts[-1] > counts[0]
+
+
+def test_tag_mask_is_respected():
+    K = 9
+    rng = numpy.random.default_rng(8)
+    E = rng.normal(size=(6, K)).astype("float32")
+    E[2, 4] = 100.0  # U-label0 strongly preferred at token 2
+    mask = numpy.ones((6, K), dtype=bool)
+    mask[2, 1:] = False  # ...but token 2 may only be O (e.g. whitespace)
+    model = _model(K, dtype="float32")
+    paths, _ = crf_viterbi(model, [E], tag_masks=[mask])
+    assert paths[0][2] == 0
+    marg = crf_marginals(model, [E], tag_masks=[mask])[0]
+    assert marg[2, 1:].max() == 0.0
+
+
+def test_tag_names_and_constraints_layout():
+    assert tag_names(["DATE", "NAME"]) == [
+        "O", "B-DATE", "I-DATE", "L-DATE", "U-DATE", "B-NAME", "I-NAME", "L-NAME", "U-NAME",
+    ]
+    trans, start, end = biluo_constraints(2)
+    assert n_tags(2) == trans.shape[0] == 9
+    names = tag_names(["DATE", "NAME"])
+    idx = {n: i for i, n in enumerate(names)}
+    assert trans[idx["B-DATE"], idx["I-DATE"]] and not trans[idx["B-DATE"], idx["I-NAME"]]
+    assert not trans[idx["O"], idx["L-DATE"]] and trans[idx["U-NAME"], idx["B-DATE"]]
+    assert start[idx["U-DATE"]] and not start[idx["I-DATE"]]
+    assert end[idx["L-NAME"]] and not end[idx["B-NAME"]]
+
+
+def _assert_valid_biluo(path, K):
+    names = tag_names([f"X{i}" for i in range((K - 1) // 4)])
+    tags = [names[i] for i in path]
+    from spacy.training import biluo_tags_to_spans  # noqa: F401  (import check only)
+
+    open_label = None
+    for tag in tags:
+        prefix, _, label = tag.partition("-")
+        if open_label is None:
+            assert prefix in ("O", "B", "U"), tags
+            if prefix == "B":
+                open_label = label
+        else:
+            assert prefix in ("I", "L") and label == open_label, tags
+            if prefix == "L":
+                open_label = None
+    assert open_label is None, tags
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n_labels=st.integers(1, 4),
+    lengths=st.lists(st.integers(0, 12), min_size=1, max_size=5),
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.sampled_from([0.1, 1.0, 10.0, 1e3]),
+    bias=st.sampled_from([0.0, 2.0, -2.0]),
+)
+def test_decoded_output_is_always_valid_biluo(n_labels, lengths, seed, scale, bias):
+    K = n_tags(n_labels)
+    rng = numpy.random.default_rng(seed)
+    emissions = [(rng.normal(size=(n, K)) * scale).astype("float32") for n in lengths]
+    model = _model(K, _random_params(rng, K, "float32", scale=scale), dtype="float32")
+    paths, _ = crf_viterbi(model, emissions, entity_bias=bias)
+    assert [len(p) for p in paths] == lengths
+    for path in paths:
+        _assert_valid_biluo(path.tolist(), K)
+
+
+def test_layer_initialises_from_output_width_and_is_identity():
+    model = LinearChainCRF()
+    Y = [NumpyOps().alloc2f(3, 13)]
+    model.initialize(X=Y, Y=Y)
+    assert model.get_dim("nO") == 13
+    assert model.get_param("transitions").shape == (13, 13)
+    out, backprop = model.begin_update(Y)
+    assert out is Y and backprop(Y) is Y
+    with pytest.raises(ValueError):
+        bad = LinearChainCRF(12)
+        bad.initialize()
