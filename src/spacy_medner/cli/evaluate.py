@@ -1,0 +1,140 @@
+"""``evaluate``: score a spaCy pipeline on a gold DocBin and write the reports."""
+from pathlib import Path
+from typing import List, Optional
+
+import spacy
+import typer
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+from wasabi import msg
+
+from ..evaluation import (
+    MAX_ERROR_DOCS,
+    evaluate_model,
+    map_gold_docs,
+    summary_rows,
+    write_reports,
+)
+from ..labels import LABEL_SCHEMES
+from .app import app
+
+
+def _fail(message: str) -> typer.Exit:
+    msg.fail(message)
+    return typer.Exit(code=1)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {text[0] if text else ''}"
+
+
+def load_pipeline(model: str, gpu_id: int) -> Language:
+    """Load ``model`` (path or package name), on GPU ``gpu_id`` when it is >= 0."""
+    if gpu_id >= 0:
+        try:
+            spacy.require_gpu(gpu_id)
+        except Exception as err:  # noqa: BLE001 - any failure is reported the same way
+            raise _fail(f"Cannot use GPU {gpu_id}: {_first_line(err)}")
+    try:
+        return spacy.load(model)
+    except Exception as err:  # noqa: BLE001
+        raise _fail(f"Cannot load model {model!r}: {_first_line(err)}")
+
+
+def load_gold_docs(data: Path, nlp: Language) -> List[Doc]:
+    """Read the gold DocBin ``data`` with the pipeline's vocab."""
+    if not data.is_file():
+        raise _fail(f"Cannot load data {str(data)!r}: no such file")
+    try:
+        docs = list(DocBin().from_disk(data).get_docs(nlp.vocab))
+    except Exception as err:  # noqa: BLE001
+        raise _fail(f"Cannot load data {str(data)!r} as a spaCy DocBin: {_first_line(err)}")
+    if not docs:
+        raise _fail(f"Data {str(data)!r} contains no documents")
+    return docs
+
+
+@app.command("evaluate")
+def evaluate_command(
+    model: str = typer.Argument(..., help="spaCy pipeline: a directory or an installed package name."),
+    data: Path = typer.Argument(..., help="Gold DocBin (.spacy) with doc.ents set."),
+    output: Path = typer.Option(..., "--output", "-o", help="Directory for metrics.json, metrics.md, errors.html."),
+    gold_labels_scheme: Optional[str] = typer.Option(
+        None,
+        "--gold-labels-scheme",
+        help=f"Map gold i2b2 TYPE labels to this scheme ({'|'.join(LABEL_SCHEMES)}) before scoring; "
+        "use it when the model was trained on another scheme than the gold labels.",
+    ),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="nlp.pipe batch size."),
+    gpu_id: int = typer.Option(-1, "--gpu-id", help="GPU to run on; -1 for CPU."),
+    no_errors_html: bool = typer.Option(
+        False, "--no-errors-html", help="Do not write errors.html (which contains note text)."
+    ),
+    max_error_docs: int = typer.Option(
+        MAX_ERROR_DOCS, "--max-error-docs", min=0, help="Most documents shown in errors.html."
+    ),
+) -> None:
+    """Evaluate MODEL on the gold DocBin DATA: strict, i2b2-relaxed, token-level PHI and HIPAA scores.
+
+    Scores are on character offsets, so the model's tokenizer may differ from the gold's.
+    Nothing printed contains note text; errors.html does (disable it with --no-errors-html).
+    """
+    if gold_labels_scheme is not None and gold_labels_scheme not in LABEL_SCHEMES:
+        raise _fail(
+            f"--gold-labels-scheme {gold_labels_scheme!r} is not one of {', '.join(LABEL_SCHEMES)}"
+        )
+    nlp = load_pipeline(model, gpu_id)
+    gold_docs = load_gold_docs(data, nlp)
+    label_mapping = None
+    if gold_labels_scheme is not None:
+        try:
+            gold_docs, dropped = map_gold_docs(gold_docs, gold_labels_scheme)
+        except ValueError as err:
+            raise _fail(f"{data}: {err}")
+        label_mapping = {"scheme": gold_labels_scheme, "dropped_gold_entities": dropped}
+        msg.info(f"Gold labels mapped to the {gold_labels_scheme!r} scheme ({dropped} gold entities dropped)")
+
+    msg.info(f"Predicting {len(gold_docs)} documents with {model!r} (batch size {batch_size})")
+    result = evaluate_model(nlp, gold_docs, batch_size=batch_size)
+    metrics = result.metrics
+    metrics["model"] = {
+        "path_or_name": model,
+        "name": nlp.meta.get("name"),
+        "version": nlp.meta.get("version"),
+        "pipeline": list(nlp.pipe_names),
+    }
+    metrics["data"] = str(data)
+    metrics["gold_label_mapping"] = label_mapping
+
+    gold_labels = {e.label_ for doc in gold_docs for e in doc.ents}
+    pred_labels = {e.label_ for doc in result.predicted for e in doc.ents}
+    if gold_labels and pred_labels and not gold_labels & pred_labels:
+        msg.warn(
+            f"No predicted label ({', '.join(sorted(pred_labels))}) occurs in the gold "
+            f"({', '.join(sorted(gold_labels))}); is --gold-labels-scheme needed?"
+        )
+
+    paths = write_reports(
+        metrics,
+        gold_docs,
+        result.predicted,
+        output,
+        write_errors_html=not no_errors_html,
+        max_error_docs=max_error_docs,
+    )
+    rows = [(name, f"{100 * p:.2f}", f"{100 * r:.2f}", f"{100 * f:.2f}") for name, p, r, f in summary_rows(metrics)]
+    msg.table(rows, header=("Metric", "P", "R", "F"), aligns=("l", "r", "r", "r"), divider=True)
+    hipaa = metrics.get("hipaa", {})
+    if not hipaa.get("applicable", False):
+        msg.text(f"HIPAA subset: {hipaa.get('reason', 'n/a')}")
+    speed = metrics["speed"]
+    msg.text(
+        f"{metrics['n_docs']} docs, {metrics['n_words']} words, {speed['words_per_second']:.0f} words/s; "
+        f"{metrics['docs_with_errors']} docs with errors"
+    )
+    if not metrics["spacy_scorer"]["agrees_with_strict"]:
+        msg.warn("spaCy's Scorer differs from the character-offset strict score (tokenization mismatch)")
+    msg.good(f"Wrote {paths['metrics_json']} and {paths['metrics_md']}")
+    if paths["errors_html"] is not None:
+        msg.warn(f"Wrote {paths['errors_html']}: it CONTAINS NOTE TEXT (use --no-errors-html to skip it)")
