@@ -219,37 +219,66 @@ def _logsumexp(xp: Any, X: ArrayXd, axis: int) -> ArrayXd:
     return (_log_pos(xp, xp.exp(X - m).sum(axis=axis, keepdims=True)) + m).squeeze(axis)
 
 
-class _ExpSpaceTransitions:
-    """``exp(T − Tmax)`` and the reachability matrix, computed once per batch."""
+class _BlockLogMatmul:
+    """``out[b, j] = logsumexp_i(A[b, i] + T[i, j])`` as one exp-space matmul.
 
-    def __init__(self, lat: Lattice):
-        xp = lat.xp
-        finite = xp.isfinite(lat.T)
-        self.Tmax = lat.T[finite].max() if bool(finite.any()) else lat.T.dtype.type(0)
-        self.expT = xp.exp(lat.T - self.Tmax)
-        self.reach = finite.astype(lat.T.dtype)
+    ``T`` is block-diagonal with ``n_blocks`` square blocks (−inf off the
+    blocks).  Each block of ``A`` is shifted by its own maximum and each
+    column of ``exp(T)`` by its own maximum, so the common case is one
+    ``exp``, one matmul and one ``log``.  Where a reachable entry still
+    underflows (its allowed sources score > ~70 nats below the block's best),
+    that row is recomputed exactly in log space, so no path is ever lost.
+    """
 
-    def logmatmul(self, lat: Lattice, A: ArrayXd, transpose: bool = False) -> ArrayXd:
-        """``out[b, j] = logsumexp_i(A[b, i] + T[i, j])`` (or ``T[j, i]``).
+    def __init__(self, xp: Any, T: ArrayXd, n_blocks: int = 1):
+        self.xp = xp
+        self.T = T
+        self.n_blocks = n_blocks
+        allowed = xp.isfinite(T)
+        col_max = xp.where(allowed, T, NEG_INF).max(axis=0)
+        col_max = xp.where(xp.isfinite(col_max), col_max, 0.0).astype(T.dtype)
+        self.col_max = col_max
+        self.W = xp.where(allowed, xp.exp(xp.where(allowed, T, 0.0) - col_max[None, :]), 0.0).astype(T.dtype)
+        self.reach = allowed.astype(T.dtype)
 
-        Computed as an exp-space matrix multiply; rows where a reachable
-        entry underflowed are recomputed exactly in log space.
-        """
-        xp = lat.xp
-        expT = self.expT.T if transpose else self.expT
-        T = lat.T.T if transpose else lat.T
-        m = _safe_max(xp, A, axis=1)
-        S = xp.exp(A - m) @ expT
-        out = _log_pos(xp, S) + m + self.Tmax
-        reachable = (xp.isfinite(A).astype(A.dtype) @ (self.reach.T if transpose else self.reach)) > 0
-        lost = reachable & (S < _UNDERFLOW)
+    def __call__(self, A: ArrayXd) -> ArrayXd:
+        xp = self.xp
+        Bsz, width = A.shape
+        blocks = A.reshape(Bsz, self.n_blocks, width // self.n_blocks)
+        m = blocks.max(axis=2, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0.0).astype(A.dtype, copy=False)
+        S = xp.exp(blocks - m).reshape(Bsz, width) @ self.W
+        shift = xp.broadcast_to(m, blocks.shape).reshape(Bsz, width)
+        out = _log_pos(xp, S) + shift + self.col_max
+        lost = S < _UNDERFLOW
         if bool(lost.any()):
-            rows = xp.nonzero(lost.any(axis=1))[0]
-            out[rows] = _logsumexp(xp, A[rows][:, :, None] + T[None, :, :], axis=1)
+            lost &= (xp.isfinite(A).astype(A.dtype) @ self.reach) > 0
+            if bool(lost.any()):
+                rows = xp.nonzero(lost.any(axis=1))[0]
+                out[rows] = _logsumexp(xp, A[rows][:, :, None] + self.T[None, :, :], axis=1)
         return out
 
 
-def forward_backward(lat: Lattice) -> Tuple[ArrayXd, ArrayXd, ArrayXd]:
+class _Transitions:
+    """A lattice's transition scores arranged for the joint forward-backward step.
+
+    The forward step ``logsumexp_i(α[i] + T[i, j])`` and the backward step
+    ``logsumexp_j(T[i, j] + c[j])`` are independent, so both run as one grouped
+    exp-space matmul over the block-diagonal matrix ``[[T, −inf], [−inf, Tᵀ]]``:
+    half the array operations of two separate steps.
+    """
+
+    def __init__(self, lat: Lattice):
+        xp = lat.xp
+        K = lat.T.shape[0]
+        block = xp.full((2 * K, 2 * K), NEG_INF, dtype=lat.T.dtype)
+        block[:K, :K] = lat.T
+        block[K:, K:] = lat.T.T
+        self.K = K
+        self.joint = _BlockLogMatmul(xp, block, n_blocks=2)
+
+
+def forward_backward(lat: Lattice, transitions: Optional[_Transitions] = None) -> Tuple[ArrayXd, ArrayXd, ArrayXd]:
     """Forward and backward log-potentials and ``log Z`` per sequence.
 
     Returns ``(log_Z (B,), alpha (B, N, K), beta (B, N, K))``.  ``alpha[b, t]``
@@ -262,18 +291,20 @@ def forward_backward(lat: Lattice) -> Tuple[ArrayXd, ArrayXd, ArrayXd]:
     if N == 0:
         empty = xp.zeros((Bsz, 0, K), dtype=lat.E.dtype)
         return xp.zeros((Bsz,), dtype=lat.E.dtype), empty, empty
-    trans = _ExpSpaceTransitions(lat)
+    trans = transitions or _Transitions(lat)
     alpha = xp.empty((Bsz, N, K), dtype=lat.E.dtype)
-    alpha[:, 0] = lat.start[None, :] + lat.E[:, 0]
-    for t in range(1, N):
-        new = trans.logmatmul(lat, alpha[:, t - 1]) + lat.E[:, t]
-        alpha[:, t] = xp.where(lat.active[:, t, None], new, alpha[:, t - 1])
     beta = xp.empty((Bsz, N, K), dtype=lat.E.dtype)
+    alpha[:, 0] = lat.start[None, :] + lat.E[:, 0]
     beta[:, N - 1] = lat.end[None, :]
     last = (lat.lengths - 1)[:, None]
-    for t in range(N - 2, -1, -1):
-        new = trans.logmatmul(lat, lat.E[:, t + 1] + beta[:, t + 1], transpose=True)
-        beta[:, t] = xp.where(t < last, new, lat.end[None, :])
+    both = xp.empty((Bsz, 2 * K), dtype=lat.E.dtype)
+    for t in range(1, N):
+        u = N - 1 - t  # the backward recursion fills beta[:, u] meanwhile
+        both[:, :K] = alpha[:, t - 1]
+        both[:, K:] = lat.E[:, u + 1] + beta[:, u + 1]
+        out = trans.joint(both)
+        alpha[:, t] = xp.where(lat.active[:, t, None], out[:, :K] + lat.E[:, t], alpha[:, t - 1])
+        beta[:, u] = xp.where(u < last, out[:, K:], lat.end[None, :])
     # alpha is carried over padding, so its last row is alpha at length - 1
     log_Z = _logsumexp(xp, alpha[:, N - 1] + lat.end[None, :], axis=1)
     log_Z = xp.where(lat.lengths > 0, log_Z, 0.0).astype(lat.E.dtype, copy=False)
@@ -303,19 +334,21 @@ def pairwise_marginal_sums(lat: Lattice, log_Z: ArrayXd, alpha: ArrayXd, beta: A
     Bsz, N, K = lat.shape
     if N < 2:
         return xp.zeros((K, K), dtype=lat.E.dtype)
-    trans = _ExpSpaceTransitions(lat)
+    finite_T = xp.isfinite(lat.T)
+    Tmax = lat.T[finite_T].max() if bool(finite_T.any()) else lat.T.dtype.type(0)
+    expT = xp.exp(lat.T - Tmax)
     pair_ok = lat.active[:, 1:] & _feasible(xp, log_Z)[:, None]  # (B, N-1)
     A = alpha[:, :-1]
     C = lat.E[:, 1:] + beta[:, 1:]
     mA = _safe_max(xp, A, axis=2)
     mC = _safe_max(xp, C, axis=2)
     lz = xp.where(xp.isfinite(log_Z), log_Z, 0.0)[:, None, None]
-    w = mA + mC + trans.Tmax - lz  # (B, N-1, 1)
+    w = mA + mC + Tmax - lz  # (B, N-1, 1)
     regular = pair_ok[:, :, None] & (w <= _OVERFLOW_LOG)
     scale = xp.where(regular, xp.exp(xp.minimum(w, _OVERFLOW_LOG)), 0.0)
     a = (xp.exp(A - mA) * scale).reshape(-1, K)
     c = xp.exp(C - mC).reshape(-1, K)
-    total = (a.T @ c) * trans.expT
+    total = (a.T @ c) * expT
     extreme = pair_ok & ~regular[:, :, 0]
     if bool(extreme.any()):
         b_idx, t_idx = xp.nonzero(extreme)
@@ -329,9 +362,51 @@ def pairwise_marginal_sums(lat: Lattice, log_Z: ArrayXd, alpha: ArrayXd, beta: A
     return total
 
 
+class _MaxPlusStep:
+    """``out[j, b] = max_i(D[i, b] + T[i, j])`` over allowed ``i`` only.
+
+    Target tags that share the same set of allowed sources form a group, and
+    groups of the same shape are stacked, so each step materialises only the
+    allowed (source, target) pairs (for BILUO about a quarter of K×K) and
+    reduces over the leading axis, which numpy vectorises well.  Works in the
+    tags-first ``(K, B)`` layout.
+    """
+
+    def __init__(self, xp: Any, T: ArrayXd):
+        T_host = _to_numpy(T)
+        allowed = numpy.isfinite(T_host)
+        groups: dict = {}
+        for j in range(T_host.shape[1]):
+            sources = tuple(numpy.nonzero(allowed[:, j])[0].tolist())
+            if sources:
+                groups.setdefault(sources, []).append(j)
+        shapes: dict = {}
+        for sources, cols in groups.items():
+            shapes.setdefault((len(sources), len(cols)), []).append((sources, cols))
+        self.xp = xp
+        self.K = T_host.shape[1]
+        self.buckets = []
+        for members in shapes.values():
+            src = numpy.asarray([m[0] for m in members], dtype="int64").T  # (d, G)
+            cols = numpy.asarray([m[1] for m in members], dtype="int64")  # (G, c)
+            Tg = numpy.stack([T_host[numpy.ix_(m[0], m[1])] for m in members], axis=1)  # (d, G, c)
+            self.buckets.append((xp.asarray(src), xp.asarray(cols), xp.asarray(Tg[:, :, None, :])))
+
+    def __call__(self, D: ArrayXd) -> ArrayXd:
+        xp = self.xp
+        out = xp.full((self.K, D.shape[1]), NEG_INF, dtype=D.dtype)
+        for src, cols, Tg in self.buckets:
+            best = (D[src][:, :, :, None] + Tg).max(axis=0)  # (G, B, c)
+            out[cols] = best.transpose(0, 2, 1)
+        return out
+
+
 def viterbi(lat: Lattice) -> Tuple[ArrayXd, ArrayXd]:
     """Best tag sequence per row, fully batched including the backtrace.
 
+    The forward pass keeps only the max-scores ``δ_t``; the backtrace
+    recovers each predecessor as ``argmax_i(δ_{t-1}[i] + T[i, y_t])`` for the
+    chosen tag only, which is exact and avoids an argmax over every state.
     Returns ``(paths (B, N) int, scores (B,))``; padding positions repeat the
     last tag.  An infeasible row scores −inf.
     """
@@ -339,26 +414,23 @@ def viterbi(lat: Lattice) -> Tuple[ArrayXd, ArrayXd]:
     Bsz, N, K = lat.shape
     if N == 0:
         return xp.zeros((Bsz, 0), dtype="int64"), xp.zeros((Bsz,), dtype=lat.E.dtype)
-    backptr = xp.empty((Bsz, N, K), dtype="int64")
-    identity = xp.arange(K)[None, :]
-    backptr[:, 0] = identity
-    delta = lat.start[None, :] + lat.E[:, 0]
+    step = _MaxPlusStep(xp, lat.T)
+    E_T = lat.E.transpose(1, 2, 0)  # (N, K, B)
+    active = lat.active.T  # (N, B)
+    deltas = xp.empty((N, K, Bsz), dtype=lat.E.dtype)
+    deltas[0] = lat.start[:, None] + E_T[0]
     for t in range(1, N):
-        cand = delta[:, :, None] + lat.T[None, :, :]  # (B, from, to)
-        best_from = cand.argmax(axis=1)
-        best = xp.take_along_axis(cand, best_from[:, None, :], axis=1)[:, 0, :] + lat.E[:, t]
-        act = lat.active[:, t, None]
-        delta = xp.where(act, best, delta)
-        backptr[:, t] = xp.where(act, best_from, identity)
-    final = delta + lat.end[None, :]
+        deltas[t] = xp.where(active[t][None, :], step(deltas[t - 1]) + E_T[t], deltas[t - 1])
+    final = deltas[N - 1].T + lat.end[None, :]  # carried over padding: the last real step
     tag = final.argmax(axis=1)
-    scores = final[xp.arange(Bsz), tag]
-    scores = xp.where(lat.lengths > 0, scores, 0.0)
+    rows = xp.arange(Bsz)
+    scores = xp.where(lat.lengths > 0, final[rows, tag], 0.0)
     paths = xp.empty((Bsz, N), dtype="int64")
     paths[:, N - 1] = tag
-    rows = xp.arange(Bsz)
+    T_to = lat.T.T  # T_to[j, i] = T[i, j]
     for t in range(N - 1, 0, -1):
-        tag = backptr[rows, t, tag]
+        prev = (deltas[t - 1].T + T_to[tag]).argmax(axis=1)
+        tag = xp.where(active[t], prev, tag)
         paths[:, t - 1] = tag
     return paths, scores
 
@@ -468,6 +540,50 @@ def _gold_masks(xp: Any, gold: Sequence[Union[Ints1d, ArrayXd]], K: int) -> List
 # --------------------------------------------------------------------------
 
 
+def _clamped_statistics(free: Lattice, clamp: ArrayXd, trans: "_Transitions") -> Tuple[ArrayXd, ArrayXd, ArrayXd]:
+    """``log Z``, token marginals and pairwise marginal sums of the gold-clamped lattice.
+
+    Rows whose gold fixes every tag have a single path: its score, one-hot
+    marginals and transition counts are computed directly.  Rows with missing
+    gold run the forward-backward recursions.  Rows whose gold is infeasible
+    get ``log Z = −inf`` and contribute nothing to the pairwise sums.
+    """
+    xp = free.xp
+    Bsz, N, K = free.shape
+    E = xp.where(clamp, free.E, NEG_INF)
+    logZc = xp.zeros((Bsz,), dtype=E.dtype)
+    mu_c = xp.zeros((Bsz, N, K), dtype=E.dtype)
+    pair_c = xp.zeros((K, K), dtype=E.dtype)
+    if N == 0:
+        return logZc, mu_c, pair_c
+    determined = ((clamp.sum(axis=2) == 1) | ~free.active).all(axis=1)
+    path = clamp.argmax(axis=2)  # the gold tags where determined
+    step = xp.take_along_axis(E, path[:, :, None], axis=2)[:, :, 0]
+    step[:, 1:] += free.T[path[:, :-1], path[:, 1:]]
+    rows = xp.arange(Bsz)
+    last = xp.maximum(free.lengths - 1, 0)
+    score = xp.where(free.active, step, 0.0).sum(axis=1) + free.start[path[:, 0]] + free.end[path[rows, last]]
+    score = xp.where(free.lengths > 0, score, 0.0)
+    feasible = xp.isfinite(score) & determined
+    logZc = xp.where(determined, xp.where(feasible, score, NEG_INF), 0.0).astype(E.dtype, copy=False)
+    onehot = clamp & free.active[:, :, None] & feasible[:, None, None]
+    mu_c = onehot.astype(E.dtype)
+    pair_rows = free.active[:, 1:] & feasible[:, None]
+    if bool(pair_rows.any()):
+        codes = (path[:, :-1] * K + path[:, 1:])[pair_rows]
+        pair_c = xp.bincount(codes, minlength=K * K).reshape(K, K).astype(E.dtype)
+    partial = xp.nonzero(~determined)[0]
+    if len(partial):
+        sub = Lattice(
+            xp, E[partial], free.T, free.start, free.end, free.lengths[partial], free.active[partial]
+        )
+        lz, alpha, beta = forward_backward(sub, trans)
+        logZc[partial] = lz
+        mu_c[partial] = token_marginals(sub, lz, alpha, beta)
+        pair_c = pair_c + pairwise_marginal_sums(sub, lz, alpha, beta)
+    return logZc, mu_c, pair_c
+
+
 def crf_nll_loss(
     model: Model,
     emissions: Sequence[Floats2d],
@@ -489,26 +605,15 @@ def crf_nll_loss(
     golds = _gold_masks(xp, gold, K)
     if tag_masks is not None:
         golds = [g & xp.asarray(m, dtype=bool) for g, m in zip(golds, tag_masks)]
-    clamp = _pad(xp, golds, K, fill=True, dtype=bool)[0] if len(golds) else None
-    clamped = Lattice(
-        xp,
-        xp.where(clamp, free.E, NEG_INF) if clamp is not None else free.E,
-        free.T,
-        free.start,
-        free.end,
-        free.lengths,
-        free.active,
-    )
-    logZ, alpha, beta = forward_backward(free)
-    logZc, alpha_c, beta_c = forward_backward(clamped)
+    clamp = _pad(xp, golds, K, fill=True, dtype=bool)[0]
+    trans = _Transitions(free)
+    logZ, alpha, beta = forward_backward(free, trans)
+    logZc, mu_c, pair_c = _clamped_statistics(free, clamp, trans)
     ok = xp.isfinite(logZc) & xp.isfinite(logZ)
     loss = float(xp.where(ok, logZ - xp.where(ok, logZc, 0.0), 0.0).sum())
-    mu = xp.where(ok[:, None, None], token_marginals(free, logZ, alpha, beta), 0.0)
-    mu_c = token_marginals(clamped, xp.where(ok, logZc, NEG_INF), alpha_c, beta_c)
-    d_E = mu - mu_c
-    d_T = pairwise_marginal_sums(free, xp.where(ok, logZ, NEG_INF), alpha, beta) - pairwise_marginal_sums(
-        clamped, xp.where(ok, logZc, NEG_INF), alpha_c, beta_c
-    )
+    logZ_ok = xp.where(ok, logZ, NEG_INF)
+    d_E = token_marginals(free, logZ_ok, alpha, beta) - xp.where(ok[:, None, None], mu_c, 0.0)
+    d_T = pairwise_marginal_sums(free, logZ_ok, alpha, beta) - pair_c
     Bsz, N, _ = free.shape
     if N:
         rows = xp.arange(Bsz)

@@ -1,0 +1,1 @@
+"""Thinc layers: the linear-chain CRF and the CRF tagger architecture."""
