@@ -37,6 +37,7 @@ runs as a matrix multiply in exp space,
 ``α' = log(exp(α − m) @ exp(T − Tmax)) + m + Tmax + E_t``, with an exact
 log-space fallback for the rows where float underflow would lose a path.
 """
+import contextlib
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union, cast
 
@@ -50,6 +51,8 @@ NEG_INF = -numpy.inf
 _UNDERFLOW = 1e-30
 # Above this, exp() of a rescaling factor could overflow float32.
 _OVERFLOW_LOG = 60.0
+# Shift for rows with no finite score: keeps exp() at 0 and the sums at -inf.
+_HUGE_NEGATIVE = -1e30
 
 InT = List[Floats2d]
 OutT = List[Floats2d]
@@ -245,14 +248,12 @@ class _BlockLogMatmul:
         xp = self.xp
         Bsz, width = A.shape
         blocks = A.reshape(Bsz, self.n_blocks, width // self.n_blocks)
-        m = blocks.max(axis=2, keepdims=True)
-        m = xp.where(xp.isfinite(m), m, 0.0).astype(A.dtype, copy=False)
+        # A block that is all −inf gets a huge finite shift: exp() gives 0, log() −inf.
+        m = xp.maximum(blocks.max(axis=2, keepdims=True), _HUGE_NEGATIVE)
         S = xp.exp(blocks - m).reshape(Bsz, width) @ self.W
-        shift = xp.broadcast_to(m, blocks.shape).reshape(Bsz, width)
-        out = _log_pos(xp, S) + shift + self.col_max
-        lost = S < _UNDERFLOW
-        if bool(lost.any()):
-            lost &= (xp.isfinite(A).astype(A.dtype) @ self.reach) > 0
+        out = (xp.log(S).reshape(blocks.shape) + m).reshape(Bsz, width) + self.col_max
+        if float(S.min()) < _UNDERFLOW:
+            lost = (S < _UNDERFLOW) & ((xp.isfinite(A).astype(A.dtype) @ self.reach) > 0)
             if bool(lost.any()):
                 rows = xp.nonzero(lost.any(axis=1))[0]
                 out[rows] = _logsumexp(xp, A[rows][:, :, None] + self.T[None, :, :], axis=1)
@@ -296,8 +297,24 @@ def forward_backward(lat: Lattice, transitions: Optional[_Transitions] = None) -
     beta = xp.empty((Bsz, N, K), dtype=lat.E.dtype)
     alpha[:, 0] = lat.start[None, :] + lat.E[:, 0]
     beta[:, N - 1] = lat.end[None, :]
-    last = (lat.lengths - 1)[:, None]
     both = xp.empty((Bsz, 2 * K), dtype=lat.E.dtype)
+    with _quiet_log_of_zero(xp):
+        _forward_backward_steps(lat, trans, alpha, beta, both)
+    # alpha is carried over padding, so its last row is alpha at length - 1
+    log_Z = _logsumexp(xp, alpha[:, N - 1] + lat.end[None, :], axis=1)
+    log_Z = xp.where(lat.lengths > 0, log_Z, 0.0).astype(lat.E.dtype, copy=False)
+    return log_Z, alpha, beta
+
+
+def _quiet_log_of_zero(xp: Any) -> Any:
+    """``log(0) = −inf`` is intended in the recursions: silence numpy's warning."""
+    return numpy.errstate(divide="ignore") if xp is numpy else contextlib.nullcontext()
+
+
+def _forward_backward_steps(lat: Lattice, trans: "_Transitions", alpha: ArrayXd, beta: ArrayXd, both: ArrayXd) -> None:
+    xp = lat.xp
+    Bsz, N, K = lat.shape
+    last = (lat.lengths - 1)[:, None]
     for t in range(1, N):
         u = N - 1 - t  # the backward recursion fills beta[:, u] meanwhile
         both[:, :K] = alpha[:, t - 1]
@@ -305,10 +322,6 @@ def forward_backward(lat: Lattice, transitions: Optional[_Transitions] = None) -
         out = trans.joint(both)
         alpha[:, t] = xp.where(lat.active[:, t, None], out[:, :K] + lat.E[:, t], alpha[:, t - 1])
         beta[:, u] = xp.where(u < last, out[:, K:], lat.end[None, :])
-    # alpha is carried over padding, so its last row is alpha at length - 1
-    log_Z = _logsumexp(xp, alpha[:, N - 1] + lat.end[None, :], axis=1)
-    log_Z = xp.where(lat.lengths > 0, log_Z, 0.0).astype(lat.E.dtype, copy=False)
-    return log_Z, alpha, beta
 
 
 def _feasible(xp: Any, log_Z: ArrayXd) -> ArrayXd:
