@@ -1,0 +1,166 @@
+"""Offset-exact assembly of a SYNTHETIC note: text is appended piece by piece.
+
+Every PHI surface is appended through :meth:`NoteBuilder.phi`, which records
+its character offsets at the moment it is written; nothing is ever searched
+for afterwards, so the offsets are exact by construction and spans cannot
+overlap.  Templates mix literal text with fields::
+
+    b.emit("Seen by {doc} on {date}.", doc=("Dr. ", Phi("DOCTOR", "Smith")),
+           date=Phi("DATE", "5/3/67"))
+
+A field value is a plain string, a :class:`Phi`, or a sequence of those.
+"""
+import random
+import string
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Set, Tuple, Union
+
+from ..corpus.records import Note, Span
+from ..labels import TYPE_TO_CATEGORY
+
+_FORMATTER = string.Formatter()
+
+
+@dataclass(frozen=True)
+class Phi:
+    """A surrogate PHI surface and its i2b2 TYPE."""
+
+    label: str
+    text: str
+
+
+Piece = Union[str, Phi]
+Field = Union[str, Phi, Sequence[Piece]]
+
+
+class NoteBuilder:
+    """Appends text and PHI pieces, recording each PHI span's offsets.
+
+    ``quirk_rate`` is the fraction of spans whose element is written as the
+    release's quirk element ``PHI`` instead of the TYPE's category.
+    """
+
+    def __init__(self, rng: random.Random, quirk_rate: float = 0.02) -> None:
+        self._rng = rng
+        self._quirk_rate = quirk_rate
+        self._parts: List[str] = []
+        self._length = 0
+        self._tail = ""  # the last two characters written
+        # (start, end, label, surface, category)
+        self._spans: List[Tuple[int, int, str, str, str]] = []
+
+    # -- appending -------------------------------------------------------
+    def add(self, text: str) -> "NoteBuilder":
+        """Append literal (PHI-free) text."""
+        if text:
+            self._parts.append(text)
+            self._length += len(text)
+            self._tail = (self._tail + text)[-2:]
+        return self
+
+    def phi(self, label: str, text: str) -> "NoteBuilder":
+        """Append one PHI surface and record its span."""
+        if label not in TYPE_TO_CATEGORY:
+            raise ValueError(f"Not an i2b2 2014 TYPE: {label!r}")
+        if not text or text != text.strip():
+            raise ValueError(f"A {label} surface must be non-empty without outer whitespace")
+        start = self._length
+        self.add(text)
+        category = "PHI" if self._rng.random() < self._quirk_rate else TYPE_TO_CATEGORY[label]
+        self._spans.append((start, self._length, label, text, category))
+        return self
+
+    def piece(self, value: Field) -> "NoteBuilder":
+        """Append a field value: a string, a :class:`Phi` or a sequence of those."""
+        if isinstance(value, str):
+            return self.add(value)
+        if isinstance(value, Phi):
+            return self.phi(value.label, value.text)
+        for part in value:
+            self.piece(part)
+        return self
+
+    def emit(self, template: str, **fields: Field) -> "NoteBuilder":
+        """Append ``template`` with ``{name}`` fields filled from ``fields``."""
+        for literal, name, spec, conversion in _FORMATTER.parse(template):
+            self.add(literal)
+            if name is not None:
+                if spec or conversion:
+                    raise ValueError(f"Template fields take no format spec: {{{name}}}")
+                self.piece(fields[name])
+        return self
+
+    def line(self, template: str = "", **fields: Field) -> "NoteBuilder":
+        """:meth:`emit` followed by a line break."""
+        return self.emit(template, **fields).add("\n")
+
+    def blank(self) -> "NoteBuilder":
+        """Ensure the text ends with an empty line (a paragraph break)."""
+        if self._length and not self._tail.endswith("\n"):
+            self.add("\n")
+        if self._length and self._tail != "\n\n":
+            self.add("\n")
+        return self
+
+    # -- inspection ------------------------------------------------------
+    @property
+    def labels(self) -> Set[str]:
+        """The TYPEs written so far."""
+        return {label for _, _, label, _, _ in self._spans}
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    # -- result ----------------------------------------------------------
+    def build(
+        self,
+        note_id: str,
+        patient_id: str,
+        wrap_width: Optional[int] = None,
+        meta: Optional[dict] = None,
+    ) -> Note:
+        """The finished :class:`Note`; ``wrap_width`` hard-wraps long lines.
+
+        Wrapping only turns spaces outside PHI spans into line breaks, so the
+        text keeps its length and every offset stays valid.
+        """
+        text = self.text
+        if wrap_width:
+            text = _hard_wrap(text, wrap_width, [(s, e) for s, e, *_ in self._spans])
+        spans = []
+        for i, (start, end, label, surface, category) in enumerate(self._spans):
+            if text[start:end] != surface:  # a broken invariant, never expected
+                raise AssertionError(f"{note_id} P{i}: offsets {start}-{end} lost their {label} surface")
+            spans.append(Span(start, end, label, tag_id=f"P{i}", category=category))
+        return Note(
+            note_id=note_id,
+            text=text,
+            spans=spans,
+            patient_id=patient_id,
+            source=f"{note_id}.xml",
+            meta=dict(meta or {}),
+        )
+
+
+def _hard_wrap(text: str, width: int, spans: Sequence[Tuple[int, int]]) -> str:
+    """Replace spaces by newlines so lines stay within ``width`` where possible."""
+    inside = bytearray(len(text))
+    for start, end in spans:
+        inside[start:end] = b"\x01" * (end - start)
+    chars = list(text)
+    line_start = 0
+    last_space = -1
+    for i, ch in enumerate(chars):
+        if ch == "\n":
+            line_start, last_space = i + 1, -1
+            continue
+        if ch == " " and not inside[i]:
+            last_space = i
+        if i - line_start >= width and last_space > line_start:
+            chars[last_space] = "\n"
+            line_start = last_space + 1
+            last_space = next(
+                (j for j in range(i, line_start - 1, -1) if chars[j] == " " and not inside[j]), -1
+            )
+    return "".join(chars)

@@ -1,0 +1,268 @@
+"""The SYNTHETIC default corpus: determinism, exact offsets, coverage, variety, CLI."""
+import random
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from spacy_medner.labels import TYPE_TO_CATEGORY, TYPES
+from spacy_medner.synth import COVERAGE_BLOCK, generate_notes, write_corpus
+from spacy_medner.synth.builder import NoteBuilder, Phi
+
+NOTE_FILE = re.compile(r"^(\d{3})-(\d{2})\.xml$")
+
+
+@pytest.fixture(scope="module")
+def notes100():
+    return list(generate_notes(100, seed=11))
+
+
+def _files(folder: Path):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _masked_lines(note):
+    """Note lines with PHI replaced by its TYPE and digits by 9: the line's 'shape'."""
+    parts, last = [], 0
+    for s in note.spans:
+        parts += [note.text[last : s.start], f"<{s.label}>"]
+        last = s.end
+    parts.append(note.text[last:])
+    masked = re.sub(r"\d+(\.\d+)?", "9", "".join(parts))
+    return [line.strip() for line in masked.split("\n") if line.strip()]
+
+
+# -- determinism -------------------------------------------------------------
+
+
+def test_same_seed_writes_byte_identical_files(tmp_path):
+    a = write_corpus(tmp_path / "a", 30, seed=3)
+    b = write_corpus(tmp_path / "b", 30, seed=3)
+    assert a == b
+    files_a, files_b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert len(files_a) == 31  # 30 notes + README.txt
+    assert files_a == files_b
+
+
+def test_different_seeds_give_different_corpora():
+    one = [n.text for n in generate_notes(20, seed=1)]
+    two = [n.text for n in generate_notes(20, seed=2)]
+    assert all(x != y for x, y in zip(one, two))
+
+
+def test_first_notes_do_not_depend_on_n():
+    short = list(generate_notes(7, seed=5))
+    long = list(generate_notes(40, seed=5))[:7]
+    assert [(n.note_id, n.text, n.spans) for n in short] == [(n.note_id, n.text, n.spans) for n in long]
+
+
+# -- offsets, spans, XML -----------------------------------------------------
+
+
+def test_xml_round_trip_offsets_are_exact(tmp_path):
+    notes = {n.note_id: n for n in generate_notes(40, seed=7)}
+    write_corpus(tmp_path, 40, seed=7)
+    phi_elements = 0
+    for path in sorted(tmp_path.glob("*.xml")):
+        root = ET.parse(path).getroot()
+        assert root.tag == "deIdi2b2"
+        text = root.find("TEXT").text
+        note = notes[path.stem]
+        assert text == note.text
+        tags = list(root.find("TAGS"))
+        assert len(tags) == len(note.spans) > 0
+        for tag, span in zip(tags, note.spans):
+            start, end = int(tag.get("start")), int(tag.get("end"))
+            assert (start, end, tag.get("TYPE")) == (span.start, span.end, span.label)
+            assert tag.get("text") == text[start:end]
+            assert tag.get("TYPE") in TYPES
+            assert tag.tag in (TYPE_TO_CATEGORY[tag.get("TYPE")], "PHI")
+            phi_elements += tag.tag == "PHI"
+    assert phi_elements > 0  # the release's quirk element is exercised
+
+
+def test_builder_records_each_surface_where_it_was_written():
+    b = NoteBuilder(random.Random(0), quirk_rate=0.0)
+    b.emit("Seen by {d} on {t}.\nMRN:{m}\n", d=("Dr.", Phi("DOCTOR", "Smith")), t=Phi("DATE", "5/3/67"),
+           m=Phi("MEDICALRECORD", "4417220"))
+    note = b.build("001-01", "001")
+    assert [(note.text[s.start : s.end], s.label, s.category) for s in note.spans] == [
+        ("Smith", "DOCTOR", "NAME"), ("5/3/67", "DATE", "DATE"), ("4417220", "MEDICALRECORD", "ID")
+    ]
+    assert note.text == "Seen by Dr.Smith on 5/3/67.\nMRN:4417220\n"
+    with pytest.raises(ValueError):
+        b.phi("DATE", " 5/3 ")
+    with pytest.raises(ValueError):
+        b.phi("NOT_A_TYPE", "x")
+
+
+def test_hard_wrap_keeps_length_and_never_breaks_a_span():
+    b = NoteBuilder(random.Random(0), quirk_rate=0.0)
+    for i in range(30):
+        b.emit("word word {n} word ", n=Phi("PATIENT", f"Anna Maria Smith{i}"))
+    plain = b.build("001-01", "001")
+    wrapped = b.build("001-01", "001", wrap_width=40)
+    assert len(wrapped.text) == len(plain.text) and "\n" in wrapped.text
+    assert max(len(line) for line in wrapped.text.split("\n")) < 60
+    for s in wrapped.spans:
+        assert wrapped.text[s.start : s.end] == plain.text[s.start : s.end]
+
+
+def test_spans_do_not_overlap_and_have_clean_edges(notes100):
+    for note in notes100:
+        last_end = -1
+        for s in note.spans:
+            surface = note.text[s.start : s.end]
+            assert s.start >= last_end, note.note_id
+            assert surface and surface == surface.strip(), (note.note_id, s.tag_id)
+            last_end = s.end
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**31))
+def test_any_seed_gives_valid_notes(seed):
+    for note in generate_notes(4, seed=seed):
+        assert note.spans
+        ends = [(s.start, s.end) for s in note.spans]
+        assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:]))
+        assert all(0 <= s.start < s.end <= len(note.text) and s.label in TYPES for s in note.spans)
+
+
+# -- coverage and frequencies ------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_every_type_appears_in_50_notes(seed):
+    assert COVERAGE_BLOCK <= 50
+    labels = {s.label for n in generate_notes(50, seed=seed) for s in n.spans}
+    assert labels == set(TYPES)
+
+
+def test_every_block_holds_every_type():
+    notes = list(generate_notes(3 * COVERAGE_BLOCK, seed=4))
+    for i in range(0, len(notes), COVERAGE_BLOCK):
+        labels = {s.label for n in notes[i : i + COVERAGE_BLOCK] for s in n.spans}
+        assert labels == set(TYPES), i
+
+
+def test_relative_frequencies_look_like_i2b2():
+    counts = Counter(s.label for n in generate_notes(300, seed=6) for s in n.spans)
+    total = sum(counts.values())
+    ranked = [t for t, _ in counts.most_common()]
+    assert ranked[0] == "DATE"
+    assert {"DOCTOR", "PATIENT", "HOSPITAL"} <= set(ranked[:6])
+    for rare in ("BIOID", "VEHICLE", "IPADDR", "URL", "LICENSE", "SSN", "HEALTHPLAN"):
+        assert 0 < counts[rare] < 0.01 * total, rare
+
+
+def test_entities_are_a_minority_of_tokens(notes100):
+    tokens = sum(len(n.text.split()) for n in notes100)
+    entity_tokens = sum(len(n.text[s.start : s.end].split()) for n in notes100 for s in n.spans)
+    assert tokens / len(notes100) > 200
+    assert entity_tokens / tokens < 0.15
+
+
+def test_glued_and_varied_surface_forms(notes100):
+    text = "\n".join(n.text for n in notes100)
+    for pattern in (r"MRN:\d", r"Dr\.[A-Z]", r"\b\d+yo\b", r"\(\d{3}\)\d{3}-\d{4}", r"DOB: ", r"s/p ", r"BP \d+/\d+"):
+        assert re.search(pattern, text), pattern
+    dates = [n.text[s.start : s.end] for n in notes100 for s in n.spans if s.label == "DATE"]
+    shapes = {re.sub(r"[A-Za-z]+", "a", re.sub(r"\d", "9", d)) for d in dates}
+    assert len(shapes) >= 12
+    assert any(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for d in dates)
+    assert any(re.fullmatch(r"\d{1,2}(st|nd|rd|th) of [A-Z][a-z]+", d) for d in dates)
+    ages = [int(n.text[s.start : s.end]) for n in notes100 for s in n.spans if s.label == "AGE" and n.text[s.start : s.end].isdigit()]
+    assert max(ages) > 89
+    doctors = {n.text[s.start : s.end] for n in notes100 for s in n.spans if s.label == "DOCTOR"}
+    assert any("," in d for d in doctors) and any(d.isupper() and len(d) > 3 for d in doctors)
+
+
+def test_variety_of_lines_and_openings(notes100):
+    lines = [line for n in notes100 for line in _masked_lines(n)]
+    prefixes = {" ".join(line.split()[:2]) for line in lines}
+    assert len(set(lines)) > 1500
+    assert len(prefixes) > 800
+    kinds = Counter(n.meta["kind"] for n in notes100)
+    assert {"discharge_summary", "progress_note", "clinic_letter"} <= set(kinds) and len(kinds) >= 5
+
+
+# -- patients and files ------------------------------------------------------
+
+
+def test_patients_have_several_consistent_notes(notes100):
+    by_patient = defaultdict(list)
+    for note in notes100:
+        by_patient[note.patient_id].append(note)
+    assert sum(len(v) >= 2 for v in by_patient.values()) >= len(by_patient) / 2
+    for pid, notes in by_patient.items():
+        assert [n.note_id for n in notes] == [f"{pid}-{i:02d}" for i in range(1, len(notes) + 1)]
+        dates = [n.meta["record_date"] for n in notes]
+        assert dates == sorted(dates)
+        mrns = {n.text[s.start : s.end] for n in notes for s in n.spans if s.label == "MEDICALRECORD"}
+        assert len(mrns) <= 1, pid  # one MRN per patient across all their notes
+
+
+def test_file_names_and_readme(tmp_path):
+    summary = write_corpus(tmp_path, 25, seed=9)
+    names = sorted(p.name for p in tmp_path.glob("*.xml"))
+    assert len(names) == 25 and all(NOTE_FILE.match(n) for n in names)
+    assert summary["notes"] == 25
+    assert summary["patients"] == len({NOTE_FILE.match(n).group(1) for n in names})
+    assert summary["entities"] == sum(summary["per_type"].values())
+    readme = (tmp_path / "README.txt").read_text()
+    assert "SYNTHETIC" in readme and "no real patient data" in readme.lower()
+    assert "seed: 9" in readme and "notes (N): 25" in readme
+
+
+def test_thousand_notes_are_fast():
+    start = time.perf_counter()
+    notes = list(generate_notes(1000, seed=0))
+    assert len(notes) == 1000
+    assert time.perf_counter() - start < 20
+
+
+# -- CLI ---------------------------------------------------------------------
+
+
+def _app():
+    import spacy_medner.cli.synth  # noqa: F401  (registers the command)
+    from spacy_medner.cli.app import app
+
+    return app
+
+
+def test_cli_writes_corpus_and_prints_counts_only(tmp_path):
+    out = tmp_path / "corpus"
+    result = CliRunner().invoke(_app(), ["synth", str(out), "-n", "12", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    assert "12 SYNTHETIC notes" in result.output and "MEDICALRECORD" in result.output
+    assert len(list(out.glob("*.xml"))) == 12 and (out / "README.txt").exists()
+    surfaces = {n.text[s.start : s.end] for n in generate_notes(12, seed=4) for s in n.spans}
+    leaked = [x for x in surfaces if len(x) > 5 and not x.isdigit() and x in result.output]
+    assert not leaked  # no entity text in the summary
+
+
+def test_cli_refuses_to_mix_corpora_unless_overwrite(tmp_path):
+    runner, app = CliRunner(), _app()
+    assert runner.invoke(app, ["synth", str(tmp_path), "-n", "10"]).exit_code == 0
+    refused = runner.invoke(app, ["synth", str(tmp_path), "-n", "5", "--seed", "1"])
+    assert refused.exit_code == 1 and "--overwrite" in refused.output
+    assert len(list(tmp_path.glob("*.xml"))) == 10
+    (tmp_path / "mine.txt").write_text("keep")
+    done = runner.invoke(app, ["synth", str(tmp_path), "-n", "5", "--seed", "1", "--overwrite"])
+    assert done.exit_code == 0, done.output
+    assert len(list(tmp_path.glob("*.xml"))) == 5 and (tmp_path / "mine.txt").read_text() == "keep"
+
+
+def test_cli_rejects_a_file_as_out_dir(tmp_path):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    result = CliRunner().invoke(_app(), ["synth", str(target), "-n", "3"])
+    assert result.exit_code == 1 and "not a folder" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
