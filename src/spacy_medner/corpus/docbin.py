@@ -1,0 +1,357 @@
+"""Notes -> spaCy Docs with entities, every entity accounted for.
+
+For each note (:func:`resolve_entities`), in order:
+
+1. offsets outside the text, empty or inverted: refused;
+2. a stated text (i2b2 ``text`` attribute, brat column, JSONL ``text``)
+   that disagrees with ``text[start:end]`` (up to whitespace runs): moved to
+   the unique occurrence of the stated text within ``NEARBY_CHARS`` of the
+   span (repair ``moved_to_stated_text``), else refused;
+3. whitespace at the entity's edges is trimmed (repair ``whitespace_trimmed``);
+   an all-whitespace entity is refused;
+4. the label scheme maps the label (:func:`spacy_medner.labels.map_label`):
+   ``None`` is dropped by scheme (counted); a label that is not an i2b2 TYPE
+   is refused, unless ``allow_unknown_labels`` (generic formats under the
+   ``type`` scheme), where it passes through unchanged;
+5. duplicates (same offsets and output label) are refused as ``duplicate of
+   tag X`` (never fatal, even in strict mode);
+6. overlaps: ``on_overlap="keep-longest"`` keeps the longer entity (the
+   earlier one on ties) and refuses the other with a line naming both;
+   ``"error"`` raises :class:`ConversionError`.
+
+Then (:func:`entities_to_doc`) the text is tokenized and every entity set
+with ``Doc.char_span(alignment_mode="strict")``; an entity boundary inside a
+token splits that token (``Doc.retokenize().split``) so no entity is
+dropped or stretched; such entities are counted as ``token_split``.  Tokens
+outside entities are "O" (not missing).  Notes stay whole Docs unless
+``segment``: then they are cut at blank lines (else line ends, else
+whitespace) into pieces of at most ``max_segment_chars`` where possible,
+never inside an entity or a token.
+
+Each Doc's ``user_data`` holds ``note_id``, ``patient_id``, ``source``,
+``segment`` (index) and ``segment_start`` (char offset in the note).
+"""
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..labels import LABEL_SCHEMES, TYPES, map_label
+from .errors import ConversionError
+from .offset_basis import same_text
+from .records import Note
+from .report import ConversionReport
+
+#: How far (chars) from the stated offsets a disagreeing stated text is searched.
+NEARBY_CHARS = 64
+OVERLAP_POLICIES: Tuple[str, ...] = ("keep-longest", "error")
+DEFAULT_MAX_SEGMENT_CHARS = 2000
+_KNOWN_TYPES = frozenset(TYPES)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A validated entity: canonical offsets, output label, provenance."""
+
+    start: int
+    end: int
+    label: str
+    source_label: str
+    tag_id: str
+
+
+def _find_nearby(text: str, stated: str, start: int, end: int) -> Optional[Tuple[int, int]]:
+    """The unique occurrence of ``stated`` overlapping the window around [start, end)."""
+    needle = stated.strip()
+    if not needle:
+        return None
+    lo = max(0, start - NEARBY_CHARS)
+    hi = min(len(text), end + NEARBY_CHARS)
+    window = text[lo:hi]
+    hits = []
+    i = window.find(needle)
+    while i != -1:
+        hits.append(lo + i)
+        if len(hits) > 1:
+            return None
+        i = window.find(needle, i + 1)
+    if len(hits) != 1:
+        return None
+    return hits[0], hits[0] + len(needle)
+
+
+def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def resolve_entities(
+    note: Note,
+    scheme: str,
+    report: ConversionReport,
+    on_overlap: str = "keep-longest",
+    allow_unknown_labels: bool = False,
+) -> List[Entity]:
+    """Validate, repair and map a note's spans; return non-overlapping entities, sorted."""
+    if scheme not in LABEL_SCHEMES:
+        raise ValueError(f"Unknown label scheme {scheme!r}; expected one of {LABEL_SCHEMES}")
+    if on_overlap not in OVERLAP_POLICIES:
+        raise ValueError(f"on_overlap must be one of {OVERLAP_POLICIES}")
+    text, src = note.text, note.source or note.note_id
+    n = len(text)
+    candidates: List[Entity] = []
+    for span in note.spans:
+        label = span.label
+        report.entity_in(label)
+        where = f"[{span.start}:{span.end}]"
+
+        def refuse(reason: str, quoted: Optional[str] = None) -> None:
+            report.refuse(label, src, span.tag_id, reason, counted_in=True, text=quoted)
+
+        if span.start >= span.end and 0 <= span.start <= n and 0 <= span.end <= n:
+            refuse(f"empty or inverted offsets {where}")
+            continue
+        if not (0 <= span.start < span.end <= n):
+            refuse(f"offsets {where} outside the text (length {n})")
+            continue
+        start, end = span.start, span.end
+        if span.text is not None and not same_text(text[start:end], span.text):
+            moved = _find_nearby(text, span.text, start, end)
+            if moved is None:
+                refuse(
+                    f"stated text disagrees with TEXT{where} and does not occur exactly once "
+                    f"within {NEARBY_CHARS} chars",
+                    quoted=f"stated {span.text!r}, TEXT has {text[start:end]!r}",
+                )
+                continue
+            start, end = moved
+            report.repair("moved_to_stated_text", src, span.tag_id, f"{where} -> [{start}:{end}]")
+        trimmed = _trim(text, start, end)
+        if trimmed[0] >= trimmed[1]:
+            refuse(f"only whitespace at {where}")
+            continue
+        if trimmed != (start, end):
+            report.repair("whitespace_trimmed", src, span.tag_id, f"[{start}:{end}] -> [{trimmed[0]}:{trimmed[1]}]")
+            start, end = trimmed
+        if label in _KNOWN_TYPES:
+            output = map_label(label, scheme)
+        elif allow_unknown_labels and scheme == "type":
+            output = label
+        else:
+            what = "unknown TYPE" if not allow_unknown_labels else f"not an i2b2 TYPE (needed by --labels {scheme})"
+            refuse(f"{what} {label!r}")
+            continue
+        if output is None:
+            report.dropped_by_scheme(label)
+            continue
+        candidates.append(Entity(start, end, output, label, span.tag_id))
+    return _resolve_overlaps(candidates, src, report, on_overlap)
+
+
+def _resolve_overlaps(
+    candidates: List[Entity], src: str, report: ConversionReport, on_overlap: str
+) -> List[Entity]:
+    seen: Dict[Tuple[int, int, str], Entity] = {}
+    unique: List[Entity] = []
+    for e in candidates:
+        key = (e.start, e.end, e.label)
+        if key in seen:
+            report.refuse(
+                e.source_label, src, e.tag_id,
+                f"duplicate of tag {seen[key].tag_id} (same offsets [{e.start}:{e.end}] and label)",
+                counted_in=True, fatal=False,
+            )
+            report.count("duplicate tags removed")
+            continue
+        seen[key] = e
+        unique.append(e)
+    order = {id(e): i for i, e in enumerate(unique)}
+    kept: List[Entity] = []  # sorted by start, non-overlapping
+    starts: List[int] = []
+    for e in sorted(unique, key=lambda e: (-(e.end - e.start), order[id(e)])):
+        i = bisect.bisect_left(starts, e.end)  # kept[:i] start before e ends
+        clash = kept[i - 1] if i > 0 and kept[i - 1].end > e.start else None
+        if clash is None:
+            kept.insert(i, e)
+            starts.insert(i, e.start)
+            continue
+        msg = (
+            f"overlaps tag {clash.tag_id} ({clash.source_label} [{clash.start}:{clash.end}]) "
+            f"at [{e.start}:{e.end}]"
+        )
+        if on_overlap == "error":
+            raise ConversionError(f"{src}: tag {e.tag_id} ({e.source_label}) {msg} (--on-overlap error)")
+        report.refuse(e.source_label, src, e.tag_id, msg + "; kept the longer", counted_in=True)
+    return kept
+
+
+def _split_tokens_at(doc: Doc, cuts: Iterable[int]) -> None:
+    """Split the tokens of ``doc`` that contain a char offset in ``cuts``."""
+    starts = [t.idx for t in doc]
+    by_token: Dict[int, List[int]] = {}
+    for c in sorted(set(cuts)):
+        i = bisect.bisect_right(starts, c) - 1
+        token = doc[i]
+        if token.idx < c < token.idx + len(token):
+            by_token.setdefault(i, []).append(c - token.idx)
+    if not by_token:
+        return
+    with doc.retokenize() as retokenizer:
+        for i, offsets in by_token.items():
+            token = doc[i]
+            bounds = [0] + offsets + [len(token)]
+            orths = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+
+
+def entities_to_doc(
+    nlp: Language, text: str, entities: Sequence[Entity], report: ConversionReport, source: str = ""
+) -> Doc:
+    """Tokenize ``text`` and set ``entities``, splitting tokens where needed."""
+    doc = nlp.make_doc(text)
+    cuts: List[int] = []
+    for e in entities:
+        if doc.char_span(e.start, e.end, alignment_mode="strict") is None:
+            report.token_split(e.source_label)
+            cuts.extend((e.start, e.end))
+    if cuts:
+        _split_tokens_at(doc, cuts)
+    spans = []
+    for e in entities:
+        span = doc.char_span(e.start, e.end, label=e.label, alignment_mode="strict")
+        if span is None:  # cannot happen after the split; never drop silently
+            raise ConversionError(f"{source}: tag {e.tag_id}: could not align [{e.start}:{e.end}] to tokens")
+        spans.append(span)
+        report.written(e.source_label, e.label)
+    doc.ents = spans
+    return doc
+
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+_LINE_END = re.compile(r"\n\s*")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def segment_bounds(text: str, entities: Sequence[Entity], max_chars: int) -> List[Tuple[int, int]]:
+    """Cut points for ``text``: pieces of at most ``max_chars`` where possible.
+
+    Cuts go after a blank line, else after a line end, else after
+    whitespace, and never inside an entity; a piece with no allowed cut
+    within ``max_chars`` runs on to the next allowed cut.
+    """
+    if max_chars <= 0:
+        raise ValueError("max_chars must be positive")
+    n = len(text)
+    ent_starts = [e.start for e in entities]
+
+    def allowed(c: int) -> bool:
+        i = bisect.bisect_left(ent_starts, c) - 1  # last entity starting before c
+        return i < 0 or entities[i].end <= c
+
+    tiers = [
+        [m.end() for m in pattern.finditer(text) if 0 < m.end() < n and allowed(m.end())]
+        for pattern in (_BLANK_LINE, _LINE_END, _WHITESPACE)
+    ]
+    bounds, pos = [], 0
+    while n - pos > max_chars:
+        limit = pos + max_chars
+        cut = None
+        for cands in tiers:
+            i = bisect.bisect_right(cands, limit) - 1
+            if i >= 0 and cands[i] > pos:
+                cut = cands[i]
+                break
+        if cut is None:  # nothing within max_chars: the first allowed cut after it
+            later = [c[bisect.bisect_right(c, limit)] for c in tiers if bisect.bisect_right(c, limit) < len(c)]
+            if not later:
+                break
+            cut = min(later)
+        bounds.append((pos, cut))
+        pos = cut
+    bounds.append((pos, n))
+    return bounds
+
+
+def note_to_docs(
+    note: Note,
+    nlp: Language,
+    entities: Sequence[Entity],
+    report: ConversionReport,
+    segment: bool = False,
+    max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS,
+) -> List[Doc]:
+    """One Doc for the note, or one per segment when ``segment``."""
+    bounds = segment_bounds(note.text, entities, max_segment_chars) if segment else [(0, len(note.text))]
+    docs = []
+    for k, (a, b) in enumerate(bounds):
+        inside = [
+            Entity(e.start - a, e.end - a, e.label, e.source_label, e.tag_id)
+            for e in entities
+            if a <= e.start and e.end <= b
+        ]
+        doc = entities_to_doc(nlp, note.text[a:b], inside, report, note.source)
+        doc.user_data.update(
+            {
+                "note_id": note.note_id,
+                "patient_id": note.patient_id or note.note_id,
+                "source": note.source,
+                "segment": k,
+                "segment_start": a,
+            }
+        )
+        docs.append(doc)
+    if segment and len(bounds) > 1:
+        report.count("notes segmented")
+        report.count("segments from segmented notes", len(bounds))
+    return docs
+
+
+def check_unique_note_ids(notes: Iterable[Note]) -> Iterator[Note]:
+    """Pass notes through; a note id seen twice is a :class:`ConversionError`."""
+    seen: Dict[str, str] = {}
+    for note in notes:
+        src = note.source or note.note_id
+        if note.note_id in seen:
+            raise ConversionError(
+                f"{src}: note id {note.note_id} already read from {seen[note.note_id]} (same file given twice?)"
+            )
+        seen[note.note_id] = src
+        yield note
+
+
+def convert_notes(
+    notes: Iterable[Note],
+    nlp: Language,
+    scheme: str = "type",
+    *,
+    report: Optional[ConversionReport] = None,
+    on_overlap: str = "keep-longest",
+    allow_unknown_labels: bool = False,
+    segment: bool = False,
+    max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS,
+) -> Tuple[List[Doc], ConversionReport]:
+    """Convert Notes to Docs with entities; return the Docs and the report.
+
+    Empty (whitespace-only) notes are skipped with a report line (their
+    entities refused); a note id seen twice is a :class:`ConversionError`.
+    """
+    report = report if report is not None else ConversionReport(scheme=scheme)
+    report.scheme = scheme
+    docs: List[Doc] = []
+    for note in check_unique_note_ids(notes):
+        src = note.source or note.note_id
+        report.notes_read += 1
+        if not note.text.strip():
+            for span in note.spans:
+                report.refuse(span.label, src, span.tag_id, "note text is empty")
+            report.skip_note(src, note.note_id, "empty text")
+            continue
+        entities = resolve_entities(note, scheme, report, on_overlap, allow_unknown_labels)
+        docs.extend(note_to_docs(note, nlp, entities, report, segment, max_segment_chars))
+    return docs, report

@@ -1,0 +1,89 @@
+"""A clinical tokenizer: spaCy's rules plus splits for glued clinical text.
+
+Clinical notes glue identifiers to their context (``MRN:4417220``,
+``(207)555-0143``, ``55yo``, ``BP:120/80``, ``Jones,John``).  If an entity
+boundary falls inside a token, training data needs a token split and the
+model cannot predict the entity at inference time; these extra rules make
+such boundaries token boundaries.  Added to the language's own infixes:
+
+- ``: = #`` after a letter, before a letter, digit or bracket, and ``= #``
+  after a digit, before a letter or digit (``MRN:4417220``, ``MRN#123``,
+  ``ph:(207)``; ``10:30`` stays one token);
+- ``/`` and ``-`` between digits (``03/02/2067``, ``555-0143``);
+  ``-`` between a letter and a digit (``MRN-123``, ``Z-20``);
+- an opening bracket after any character and before a letter/digit, a
+  closing one after a letter/digit and before any character
+  (``ph:(207)555`` -> ``ph : ( 207 ) 555``);
+- ``,`` between a letter and a digit (``Smith,2067``); ``1,000`` is kept;
+- a digit followed by letters, zero-width (``55yo`` -> ``55 yo``, ``3pm``),
+  except ordinals (``1st``, ``2nd``, ``3rd``, ``5th``) and the language's
+  unit suffixes, which already split;
+- two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
+  02``, ``MRN4417220``); ``A1234``, ``HbA1c`` and ``T4`` are not split here.
+
+The emoticon special cases (``:(``, ``8)``, ``:3``, ``=D`` ...) are removed:
+in clinical text they glue real punctuation to identifiers (``ph:(207)``,
+``Grade:3``, list items ``8)``).
+
+Use in a config::
+
+    [nlp.tokenizer]
+    @tokenizers = "spacy-medner.ClinicalTokenizer.v1"
+
+or :func:`clinical_nlp` for a blank pipeline with it.  The rules are plain
+regex strings, so ``nlp.to_disk``/``from_disk`` keep them.
+"""
+from typing import Callable, List
+
+import spacy
+from spacy.lang.char_classes import ALPHA
+from spacy.lang.tokenizer_exceptions import emoticons
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+CLINICAL_INFIXES: List[str] = [
+    rf"(?<=[{ALPHA}])[:=#](?=[{ALPHA}0-9(\[])",
+    rf"(?<=[0-9])[=#](?=[{ALPHA}0-9])",
+    r"(?<=[0-9])[/\-](?=[0-9])",
+    rf"(?<=[{ALPHA}])-(?=[0-9])",
+    rf"(?<=[0-9])-(?=[{ALPHA}])",
+    rf"(?<=\S)[(\[{{](?=[{ALPHA}0-9])",
+    rf"(?<=[{ALPHA}0-9])[)\]}}](?=\S)",
+    rf"(?<=[{ALPHA}]),(?=[0-9])",
+    rf"(?<=[0-9]),(?=[{ALPHA}])",
+    rf"(?<=[0-9])(?=(?!(?:st|nd|rd|th)(?![{ALPHA}]))[{ALPHA}])",
+    r"(?<=[A-Z][A-Z])(?=[0-9])",
+]
+CLINICAL_PREFIXES: List[str] = []
+CLINICAL_SUFFIXES: List[str] = []
+
+
+def clinical_tokenizer(nlp: Language) -> Tokenizer:
+    """A Tokenizer with the language's defaults plus the clinical infixes."""
+    defaults = nlp.Defaults
+    prefixes = list(defaults.prefixes or []) + CLINICAL_PREFIXES
+    suffixes = list(defaults.suffixes or []) + CLINICAL_SUFFIXES
+    infixes = list(defaults.infixes or []) + CLINICAL_INFIXES
+    return Tokenizer(
+        nlp.vocab,
+        rules={k: v for k, v in defaults.tokenizer_exceptions.items() if k not in emoticons},
+        prefix_search=compile_prefix_regex(prefixes).search if prefixes else None,
+        suffix_search=compile_suffix_regex(suffixes).search if suffixes else None,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
+
+
+@spacy.registry.tokenizers("spacy-medner.ClinicalTokenizer.v1")
+def create_clinical_tokenizer() -> Callable[[Language], Tokenizer]:
+    """Registered factory: ``@tokenizers = "spacy-medner.ClinicalTokenizer.v1"``."""
+    return clinical_tokenizer
+
+
+def clinical_nlp(lang: str = "en") -> Language:
+    """A blank pipeline for ``lang`` using the clinical tokenizer."""
+    nlp = spacy.blank(lang)
+    nlp.tokenizer = clinical_tokenizer(nlp)
+    return nlp

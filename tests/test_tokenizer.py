@@ -1,0 +1,86 @@
+"""The clinical tokenizer puts entity boundaries on token boundaries in glued text."""
+import pytest
+import spacy
+
+from spacy_medner.tokenizer import clinical_nlp, clinical_tokenizer
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return clinical_nlp("en")
+
+
+@pytest.mark.parametrize(
+    "text,entity",
+    [
+        ("MRN:4417220", "4417220"),
+        ("Dr.Smith", "Smith"),
+        ("seen 2067-05-03.", "2067-05-03"),
+        ("DOB:03/02/2067", "03/02/2067"),
+        ("DOB03/02/2067", "03/02/2067"),
+        ("a 55yo man", "55"),
+        ("call (207)555-0143.", "(207)555-0143"),
+        ("ph:(207)555-0143", "(207)555-0143"),
+        ("Jones,John", "John"),
+        ("Jones,John", "Jones"),
+        ("MRN#123456", "123456"),
+        ("MRN-123456", "123456"),
+        ("Smith,2067", "2067"),
+        ("MRN4417220", "4417220"),
+    ],
+)
+def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
+    doc = nlp(text)
+    start = text.index(entity)
+    assert doc.char_span(start, start + len(entity), alignment_mode="strict") is not None, [
+        t.text for t in doc
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,tokens",
+    [
+        ("MRN:4417220", ["MRN", ":", "4417220"]),
+        ("BP:120/80", ["BP", ":", "120", "/", "80"]),
+        ("(207)555-0143", ["(", "207", ")", "555", "-", "0143"]),
+        ("55yo", ["55", "yo"]),
+        ("Jones,John", ["Jones", ",", "John"]),
+        ("03/02", ["03", "/", "02"]),
+    ],
+)
+def test_glued_clinical_tokens(nlp, text, tokens):
+    assert [t.text for t in nlp(text)] == tokens
+
+
+@pytest.mark.parametrize(
+    "text", ["10:30", "1st", "2nd", "3rd", "5th", "1,000", "john@x.com", "www.example.com", "A1234", "2.5"]
+)
+def test_common_cases_stay_whole(nlp, text):
+    assert [t.text for t in nlp(text)] == [text]
+
+
+def test_emoticon_exceptions_do_not_glue_punctuation(nlp):
+    # spaCy's ":(" emoticon special case would glue the colon to the bracket
+    assert [t.text for t in nlp("ph:(207)")] == ["ph", ":", "(", "207", ")"]
+    assert [t.text for t in nlp("Grade:3")] == ["Grade", ":", "3"]
+
+
+def test_registered_and_serialisable(tmp_path):
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy-medner.ClinicalTokenizer.v1"}}})
+    assert [t.text for t in nlp("MRN:4417220 55yo")] == ["MRN", ":", "4417220", "55", "yo"]
+    nlp.to_disk(tmp_path / "model")
+    loaded = spacy.load(tmp_path / "model")
+    assert [t.text for t in loaded("BP:120/80 (207)555-0143")] == [
+        "BP", ":", "120", "/", "80", "(", "207", ")", "555", "-", "0143"
+    ]
+
+
+def test_text_is_preserved(nlp):
+    text = "Pt:John Smith\r\n  DOB03/02/2067,55yo\tMRN#4417220 (207)555-0143.\n"
+    assert nlp(text).text == text
+
+
+def test_other_languages_keep_their_rules():
+    nlp = spacy.blank("de")
+    nlp.tokenizer = clinical_tokenizer(nlp)
+    assert [t.text for t in nlp("MRN:4417220")] == ["MRN", ":", "4417220"]
