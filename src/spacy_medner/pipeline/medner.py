@@ -1,0 +1,292 @@
+"""The ``medner`` pipe: named-entity recognition with a linear-chain CRF.
+
+It predicts BILUO tags with exact constrained Viterbi decoding, sets
+``doc.ents`` (and ``token.ent_iob``/``ent_type``) like spaCy's ``ner``, and
+stores every predicted entity with its exact CRF probability in
+``doc.spans[spans_key]`` (``attrs["scores"]``, as spancat does).
+"""
+from itertools import islice
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+
+import numpy
+from spacy.errors import Errors
+from spacy.language import Language
+from spacy.pipeline.trainable_pipe import TrainablePipe
+from spacy.scorer import get_ner_prf
+from spacy.tokens import Doc, SpanGroup
+from spacy.training import Example, biluo_tags_to_spans, validate_examples, validate_get_examples
+from spacy.vocab import Vocab
+from thinc.api import Config, Model, Optimizer, set_dropout_rate
+from thinc.types import Floats2d
+
+from ..layers.crf import crf_decode_with_confidence, crf_nll_loss, n_labels_for_tags, n_tags, tag_names
+
+DEFAULT_MEDNER_MODEL = """
+[model]
+@architectures = "spacy-medner.CRFTagger.v1"
+nO = null
+
+[model.tok2vec]
+@architectures = "spacy-transformers.TransformerListener.v1"
+grad_factor = 1.0
+upstream = "*"
+
+[model.tok2vec.pooling]
+@layers = "reduce_mean.v1"
+"""
+DEFAULT_MEDNER_MODEL_CONFIG = Config().from_str(DEFAULT_MEDNER_MODEL)["model"]
+DEFAULT_SPANS_KEY = "medner"
+
+#: Predictions: per doc, the BILUO tag ids and ``(start, end, probability)`` of each entity.
+Predictions = Tuple[List[numpy.ndarray], List[List[Tuple[int, int, float]]]]
+
+
+def medner_score(examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
+    """Strict entity P/R/F, overall and per type, keyed like spaCy's ``ner``."""
+    return get_ner_prf(examples, **kwargs)
+
+
+@Language.factory(
+    "medner",
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type", "doc.spans"],
+    default_config={
+        "model": DEFAULT_MEDNER_MODEL_CONFIG,
+        "entity_bias": 0.0,
+        "overwrite_ents": True,
+        "spans_key": DEFAULT_SPANS_KEY,
+        "scorer": {"@scorers": "spacy.ner_scorer.v1"},
+    },
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_medner(
+    nlp: Language,
+    name: str,
+    model: Model[List[Doc], List[Floats2d]],
+    entity_bias: float,
+    overwrite_ents: bool,
+    spans_key: str,
+    scorer: Optional[Callable],
+) -> "MedNER":
+    """Create a ``medner`` component.
+
+    entity_bias (float): added to every entity tag's score before decoding;
+        raise it to trade precision for recall (e.g. PHI recall) without
+        retraining.  Also settable per call via ``pipe.entity_bias``.
+    overwrite_ents (bool): True replaces ``doc.ents`` as spaCy's ``ner`` does;
+        False keeps entities already on the Doc and adds only predictions that
+        do not overlap them (the CRF is constrained to tag those tokens O).
+    spans_key (str): ``doc.spans`` key for the predicted entities with scores.
+    """
+    return MedNER(
+        nlp.vocab,
+        model,
+        name,
+        entity_bias=entity_bias,
+        overwrite_ents=overwrite_ents,
+        spans_key=spans_key,
+        scorer=scorer,
+    )
+
+
+class MedNER(TrainablePipe):
+    """Transformer (or any tok2vec) + linear-chain CRF entity recognizer."""
+
+    def __init__(
+        self,
+        vocab: Vocab,
+        model: Model,
+        name: str = "medner",
+        *,
+        entity_bias: float = 0.0,
+        overwrite_ents: bool = True,
+        spans_key: str = DEFAULT_SPANS_KEY,
+        scorer: Optional[Callable] = medner_score,
+    ) -> None:
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.scorer = scorer
+        self.cfg: Dict[str, Any] = {
+            "labels": [],
+            "entity_bias": entity_bias,
+            "overwrite_ents": overwrite_ents,
+            "spans_key": spans_key,
+        }
+
+    @property
+    def labels(self) -> Tuple[str, ...]:
+        """The entity labels, in the order that defines the tag indices."""
+        return tuple(self.cfg["labels"])
+
+    @property
+    def label_data(self) -> List[str]:
+        return list(self.labels)
+
+    @property
+    def tag_names(self) -> List[str]:
+        """BILUO tag strings in index order: ``O``, then ``B/I/L/U`` per label."""
+        return tag_names(self.labels)
+
+    @property
+    def entity_bias(self) -> float:
+        return float(self.cfg["entity_bias"])
+
+    @entity_bias.setter
+    def entity_bias(self, value: float) -> None:
+        self.cfg["entity_bias"] = float(value)
+
+    @property
+    def crf(self) -> Model:
+        return self.model.get_ref("crf")
+
+    def predict(self, docs: Iterable[Doc]) -> Predictions:
+        """Decode the best valid BILUO sequence per doc, with entity probabilities."""
+        docs = list(docs)
+        if not any(len(doc) for doc in docs):
+            return [numpy.zeros((len(doc),), dtype="int64") for doc in docs], [[] for _ in docs]
+        emissions = self.model.predict(docs)
+        masks = self._tag_masks(docs)
+        paths, spans = crf_decode_with_confidence(self.crf, emissions, masks, entity_bias=self.entity_bias)
+        return [self.model.ops.to_numpy(p) for p in paths], spans
+
+    def set_annotations(self, docs: Iterable[Doc], predictions: Predictions) -> None:
+        """Write the decoded entities to ``doc.ents`` and ``doc.spans[spans_key]``."""
+        paths, scored_spans = predictions
+        names = self.tag_names
+        overwrite = self.cfg["overwrite_ents"]
+        for doc, path, doc_spans in zip(docs, paths, scored_spans):
+            tags = [names[i] for i in path.tolist()]
+            ents = biluo_tags_to_spans(doc, tags) if tags else []
+            scores = [p for _, _, p in doc_spans]
+            if overwrite:
+                doc.set_ents(ents, default="outside")
+                kept = ents
+            else:
+                occupied = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+                kept_scores = [
+                    (ent, s) for ent, s in zip(ents, scores) if not any(i in occupied for i in range(ent.start, ent.end))
+                ]
+                kept = [ent for ent, _ in kept_scores]
+                scores = [s for _, s in kept_scores]
+                doc.set_ents(kept, default="unmodified")
+            group = SpanGroup(doc, name=self.cfg["spans_key"], spans=kept)
+            group.attrs["scores"] = numpy.asarray(scores, dtype="float32")
+            doc.spans[self.cfg["spans_key"]] = group
+
+    def update(
+        self,
+        examples: Iterable[Example],
+        *,
+        drop: float = 0.0,
+        sgd: Optional[Optimizer] = None,
+        losses: Optional[Dict[str, float]] = None,
+    ) -> Dict[str, float]:
+        """Learn from a batch of examples: exact CRF negative log-likelihood."""
+        if losses is None:
+            losses = {}
+        losses.setdefault(self.name, 0.0)
+        examples = list(examples)
+        validate_examples(examples, "MedNER.update")
+        if not any(len(eg.predicted) if eg.predicted else 0 for eg in examples):
+            return losses
+        set_dropout_rate(self.model, drop)
+        emissions, backprop = self.model.begin_update([eg.predicted for eg in examples])
+        loss, d_emissions = self.get_loss(examples, emissions)
+        backprop(d_emissions)
+        if sgd not in (None, False):
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def get_loss(self, examples: Iterable[Example], scores: List[Floats2d]) -> Tuple[float, List[Floats2d]]:
+        """CRF negative log-likelihood of the gold BILUO tags and its gradient.
+
+        Tokens with missing or misaligned gold annotation are marginalised.
+        """
+        examples = list(examples)
+        validate_examples(examples, "MedNER.get_loss")
+        gold = [self._gold_tag_ids(eg) for eg in examples]
+        masks = self._tag_masks([eg.predicted for eg in examples], gold=gold)
+        loss, d_scores = crf_nll_loss(self.crf, scores, gold, masks)
+        if not numpy.isfinite(loss):
+            raise ValueError(Errors.E910.format(name=self.name))
+        return loss, d_scores
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]],
+        *,
+        nlp: Optional[Language] = None,
+        labels: Optional[List[str]] = None,
+    ) -> None:
+        """Collect the labels (from ``labels`` or the examples' gold entities) and size the model."""
+        validate_get_examples(get_examples, "MedNER.initialize")
+        if labels is not None:
+            for label in labels:
+                self.add_label(label)
+        else:
+            found = {ent.label_ for eg in get_examples() for ent in eg.reference.ents}
+            for label in sorted(found):
+                self.add_label(label)
+        self._require_labels()
+        K = n_tags(len(self.labels))
+        for ref in ("output_layer", "crf"):
+            layer = self.model.get_ref(ref)
+            if not layer.has_dim("nO"):
+                layer.set_dim("nO", K)
+            elif layer.get_dim("nO") != K:
+                raise ValueError(
+                    f"[{self.name}] The model's '{ref}' has nO={layer.get_dim('nO')}, "
+                    f"but {len(self.labels)} labels need {K} BILUO tags"
+                )
+        doc_sample = [eg.reference for eg in islice(get_examples(), 10)]
+        if not doc_sample:
+            raise ValueError(Errors.E923.format(name=self.name))
+        self.model.initialize(X=doc_sample)
+
+    def add_label(self, label: str) -> int:
+        """Add an entity label; only possible before the model is sized."""
+        if not isinstance(label, str):
+            raise ValueError(Errors.E187)
+        if label in self.labels:
+            return 0
+        output = self.model.get_ref("output_layer")
+        if output.has_dim("nO") and output.get_dim("nO") == n_tags(len(self.labels)) and self.labels:
+            raise ValueError(Errors.E922.format(name=self.name, nO=output.get_dim("nO")))
+        self.cfg["labels"].append(label)
+        self.vocab.strings.add(label)
+        return 1
+
+    # -- helpers -------------------------------------------------------------
+
+    def _gold_tag_ids(self, example: Example) -> numpy.ndarray:
+        """Gold BILUO tag ids aligned to the predicted tokens; −1 where missing."""
+        index = {name: i for i, name in enumerate(self.tag_names)}
+        tags = example.get_aligned_ner()
+        return numpy.asarray([index.get(tag, -1) if tag else -1 for tag in tags], dtype="int64")
+
+    def _tag_masks(self, docs: List[Doc], gold: Optional[List[numpy.ndarray]] = None) -> List[numpy.ndarray]:
+        """Per-token allowed tags.
+
+        Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``).
+        When keeping existing entities, their tokens may only be ``O``.  Gold
+        tags are always allowed, so training never contradicts the data.
+        """
+        K = n_tags(len(self.labels))
+        n_labels = n_labels_for_tags(K)
+        boundary_tags = numpy.concatenate([1 + 4 * numpy.arange(n_labels) + k for k in (0, 2, 3)])
+        keep_existing = not self.cfg["overwrite_ents"]
+        masks = []
+        for i, doc in enumerate(docs):
+            mask = numpy.ones((len(doc), K), dtype=bool)
+            space = numpy.fromiter((t.is_space for t in doc), dtype=bool, count=len(doc))
+            if space.any():
+                mask[numpy.ix_(space, boundary_tags)] = False
+            if keep_existing and doc.ents:
+                for ent in doc.ents:
+                    mask[ent.start : ent.end, 1:] = False
+            if gold is not None:
+                known = gold[i] >= 0
+                mask[numpy.nonzero(known)[0], gold[i][known]] = True
+            masks.append(self.model.ops.asarray(mask))
+        return masks

@@ -1,0 +1,216 @@
+"""spaCy's pipe checklist for ``medner``, with a fast CNN tok2vec."""
+import numpy
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.training import Example
+from spacy.util import make_tempdir
+from thinc.api import fix_random_seed
+
+from spacy_medner.pipeline.medner import MedNER
+
+CNN_TOK2VEC = {
+    "@architectures": "spacy.HashEmbedCNN.v2",
+    "pretrained_vectors": None,
+    "width": 64,
+    "depth": 2,
+    "embed_size": 500,
+    "window_size": 1,
+    "maxout_pieces": 2,
+    "subword_features": True,
+}
+CNN_MODEL = {"@architectures": "spacy-medner.CRFTagger.v1", "tok2vec": CNN_TOK2VEC}
+
+TRAIN_DATA = [
+    ("Seen by Dr. Alvarez on 2091-03-02 for chest pain.", [(8, 19, "DOCTOR"), (23, 33, "DATE")]),
+    ("Patient John Smith was admitted on 2091-04-11.", [(8, 18, "PATIENT"), (35, 45, "DATE")]),
+    ("Follow up with Dr. Chen in two weeks.", [(15, 23, "DOCTOR")]),
+    ("No PHI in this sentence at all.", []),
+]
+
+
+def _nlp(**config) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("medner", config={"model": CNN_MODEL, **config})
+    return nlp
+
+
+def _examples(nlp: Language):
+    return [Example.from_dict(nlp.make_doc(text), {"entities": ents}) for text, ents in TRAIN_DATA]
+
+
+def test_no_label():
+    nlp = _nlp()
+    with pytest.raises(ValueError):
+        nlp.initialize()
+
+
+def test_initialize_examples():
+    nlp = _nlp()
+    examples = _examples(nlp)
+    nlp.initialize(get_examples=lambda: examples)
+    assert nlp.get_pipe("medner").labels == ("DATE", "DOCTOR", "PATIENT")
+    with pytest.raises(TypeError):
+        nlp.initialize(get_examples=lambda: None)
+    with pytest.raises(TypeError):
+        nlp.initialize(get_examples=examples)
+
+
+def test_initialize_with_labels_and_tag_layout():
+    nlp = _nlp()
+    nlp.initialize(get_examples=lambda: _examples(nlp))
+    pipe = nlp.get_pipe("medner")
+    assert pipe.tag_names[:5] == ["O", "B-DATE", "I-DATE", "L-DATE", "U-DATE"]
+    assert pipe.model.get_ref("crf").get_dim("nO") == 13
+    with pytest.raises(ValueError):
+        pipe.add_label("AGE")  # the model is already sized
+
+
+def test_no_data():
+    """Examples without any entity annotation give a clear error (no labels)."""
+    nlp = _nlp()
+    examples = [Example.from_dict(nlp.make_doc(text), {}) for text, _ in TRAIN_DATA]
+    with pytest.raises(ValueError, match="E143"):
+        nlp.initialize(get_examples=lambda: examples)
+    with pytest.raises(TypeError):
+        nlp.initialize(get_examples=lambda: [])
+
+
+def test_empty_docs_and_batches():
+    nlp = _nlp()
+    nlp.initialize(get_examples=lambda: _examples(nlp))
+    assert len(nlp("").ents) == 0
+    docs = list(nlp.pipe(["", "Seen by Dr. Alvarez.", ""]))
+    assert [len(d) for d in docs] == [0, 5, 0]
+    # update with only empty docs is a no-op, not an error
+    losses = nlp.update([Example.from_dict(nlp.make_doc(""), {"entities": []})])
+    assert losses["medner"] == 0.0
+
+
+def test_incomplete_data():
+    """Missing gold tags are marginalised: training works and learns the known part."""
+    fix_random_seed(0)
+    nlp = _nlp()
+    examples = []
+    for text, ents in TRAIN_DATA:
+        doc = nlp.make_doc(text)
+        example = Example.from_dict(doc, {"entities": ents})
+        # mark every third outside token's annotation as missing
+        tags = ["-" if tag == "O" and i % 3 == 0 else tag for i, tag in enumerate(example.get_aligned_ner())]
+        examples.append(Example.from_dict(nlp.make_doc(text), {"entities": tags}))
+    assert examples[0].get_aligned_ner()[0] in (None, "-")
+    assert examples[0].reference[0].ent_iob == 0  # missing, not O
+    nlp.initialize(get_examples=lambda: examples)
+    optimizer = nlp.create_optimizer()
+    first = None
+    for _ in range(40):
+        losses = nlp.update(examples, sgd=optimizer)
+        first = first if first is not None else losses["medner"]
+    assert numpy.isfinite(losses["medner"]) and losses["medner"] < first / 5
+    doc = nlp("Follow up with Dr. Chen in two weeks.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Dr. Chen", "DOCTOR")]
+
+
+def test_overfitting_IO():
+    fix_random_seed(0)
+    nlp = _nlp()
+    examples = _examples(nlp)
+    nlp.initialize(get_examples=lambda: examples)
+    optimizer = nlp.create_optimizer()
+    losses_seen = []
+    for _ in range(50):
+        losses = nlp.update(examples, sgd=optimizer)
+        losses_seen.append(losses["medner"])
+    assert losses_seen[-1] < losses_seen[0] / 20
+    texts = [text for text, _ in TRAIN_DATA]
+    expected = [[(text[s:e], label) for s, e, label in ents] for text, ents in TRAIN_DATA]
+    docs = [nlp(text) for text in texts]
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == expected
+    for doc in docs:
+        group = doc.spans["medner"]
+        assert list(group) == list(doc.ents)
+        assert len(group.attrs["scores"]) == len(group)
+        assert all(0.5 < s <= 1.0 for s in group.attrs["scores"])
+        assert all(tok.ent_iob_ in ("B", "I", "O") for tok in doc)
+
+    # disk round trip and bytes round trip give identical predictions
+    with make_tempdir() as tmp_dir:
+        nlp.to_disk(tmp_dir)
+        nlp2 = spacy.load(tmp_dir)
+    nlp3 = _nlp()
+    nlp3.get_pipe("medner").cfg["labels"] = list(nlp.get_pipe("medner").labels)
+    nlp3.initialize(get_examples=lambda: _examples(nlp3))
+    nlp3.from_bytes(nlp.to_bytes())
+    for other in (nlp2, nlp3):
+        for text, doc in zip(texts, docs):
+            doc2 = other(text)
+            assert [(e.start_char, e.end_char, e.label_) for e in doc2.ents] == [
+                (e.start_char, e.end_char, e.label_) for e in doc.ents
+            ]
+            numpy.testing.assert_allclose(doc2.spans["medner"].attrs["scores"], doc.spans["medner"].attrs["scores"], rtol=1e-5)
+
+    # nlp.pipe agrees with nlp()
+    batch = list(nlp.pipe(texts * 3, batch_size=5))
+    for i, doc in enumerate(batch):
+        ref = docs[i % len(docs)]
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+            (e.start_char, e.end_char, e.label_) for e in ref.ents
+        ]
+
+    # scoring uses spaCy's NER scorer keys
+    scores = nlp.evaluate(examples)
+    assert scores["ents_f"] == 1.0
+    assert set(scores["ents_per_type"]) == {"DATE", "DOCTOR", "PATIENT"}
+
+
+def test_entity_bias_trades_precision_for_recall():
+    fix_random_seed(0)
+    nlp = _nlp()
+    examples = _examples(nlp)
+    nlp.initialize(get_examples=lambda: examples)
+    optimizer = nlp.create_optimizer()
+    for _ in range(15):
+        nlp.update(examples, sgd=optimizer)
+    pipe = nlp.get_pipe("medner")
+    text = "Dr. Alvarez and Dr. Chen saw John Smith on 2091-03-02 and again later."
+    counts = []
+    for bias in (-5.0, 0.0, 5.0, 20.0):
+        pipe.entity_bias = bias
+        doc = nlp(text)
+        counts.append(sum(len(e) for e in doc.ents))
+    assert counts == sorted(counts)
+    assert counts[-1] > counts[0]
+
+
+def test_keep_existing_entities():
+    fix_random_seed(0)
+    nlp = _nlp(overwrite_ents=False)
+    examples = _examples(nlp)
+    nlp.initialize(get_examples=lambda: examples)
+    optimizer = nlp.create_optimizer()
+    for _ in range(50):
+        nlp.update(examples, sgd=optimizer)
+    text = "Seen by Dr. Alvarez on 2091-03-02 for chest pain."
+    doc = nlp.make_doc(text)
+    preset = doc.char_span(text.index("chest"), text.rindex("."), label="SYMPTOM")
+    doc.ents = [preset]
+    doc = nlp.get_pipe("medner")(doc)
+    labels = {(e.text, e.label_) for e in doc.ents}
+    assert ("chest pain", "SYMPTOM") in labels
+    assert ("Dr. Alvarez", "DOCTOR") in labels and ("2091-03-02", "DATE") in labels
+    # the preset entity's tokens were constrained to O: nothing overlaps it
+    assert all(not (e.start < preset.end and e.end > preset.start) for e in doc.spans["medner"])
+
+
+def test_whitespace_tokens_never_start_or_end_entities():
+    fix_random_seed(0)
+    nlp = _nlp(entity_bias=50.0)  # push every token towards an entity
+    nlp.initialize(get_examples=lambda: _examples(nlp))
+    doc = nlp("Seen by  Dr. Alvarez \n on 2091-03-02.")
+    for ent in doc.ents:
+        assert not ent[0].is_space and not ent[-1].is_space
+
+
+def test_factory_registered_for_spacy_load():
+    assert "medner" in spacy.registry.factories or Language.has_factory("medner")
+    assert isinstance(_nlp().get_pipe("medner"), MedNER)
