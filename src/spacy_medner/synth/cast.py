@@ -7,7 +7,6 @@ MRN, date of birth, address, contacts, problems, clinicians and the dates of
 their records.
 """
 import datetime as dt
-import random
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 

@@ -344,7 +344,7 @@ def plan_for(rng: random.Random, problem: Problem) -> str:
         "bp": vitals_values(rng)["bp"], "ctl": rng.choice(("at goal", "not at goal", "improved", "suboptimal")),
         "med": med, "ldl": str(rng.randint(55, 170)), "a1c": f"{rng.uniform(5.8, 10.5):.1f}",
         "ef": str(rng.choice((20, 25, 30, 35, 40, 45, 55))), "chads": str(rng.randint(1, 6)),
-        "inr": f"{rng.uniform(1.4, 3.6):.1f}", "spo2": str(rng.randint(88, 98)),
+        "inr": f"{rng.uniform(2.0, 3.0):.1f}", "spo2": str(rng.randint(88, 98)),
         "cr": f"{rng.uniform(1.0, 3.1):.1f}", "tsh": f"{rng.uniform(0.3, 9.0):.2f}", "phq": str(rng.randint(2, 21)),
         "bmi": f"{rng.uniform(27, 48):.1f}", "hgb": f"{rng.uniform(7.2, 12.8):.1f}",
     }

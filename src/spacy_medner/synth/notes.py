@@ -442,7 +442,7 @@ def telephone_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     _maybe(ctx, 0.85, record_date_line)
     kind = rng.choice(("phone", "portal", "video"))
     _title(ctx, {"phone": ("Telephone Encounter", "Phone Note", "Telephone Call"),
-                 "portal": ("Patient Portal Message", "Patient Message", "MyChart Message"),
+                 "portal": ("Patient Portal Message", "Patient Message", "Portal Message"),
                  "video": ("Telehealth Visit", "Video Visit Note", "Virtual Visit")}[kind])
     if rng.random() < 0.5:
         demographics_block(ctx)
