@@ -187,15 +187,18 @@ class ConversionReport:
         if self.info:
             msg.text("Other counts:")
             msg.table(sorted(self.info.items()), header=("what", "count"), divider=True)
-        for skipped in self.notes_skipped[:max_lines]:
-            msg.warn(f"skipped note {skipped['note_id']} ({skipped['source']}): {skipped['reason']}")
+        # plain print: wasabi wraps at 80 columns, which splits file paths
+        if self.notes_skipped:
+            msg.warn(f"{len(self.notes_skipped)} notes skipped:")
+            for skipped in self.notes_skipped[:max_lines]:
+                print(f"  {skipped['source']}: note {skipped['note_id']}: {skipped['reason']}")
         if self.refusals:
             msg.warn(f"{len(self.refusals)} entities refused:")
             for r in self.refusals[:max_lines]:
                 extra = f" [{r['text']!r}]" if "text" in r else ""
-                msg.text(f"  {r['source']}: tag {r['tag_id'] or '?'} ({r['label']}): {r['reason']}{extra}")
+                print(f"  {r['source']}: tag {r['tag_id'] or '?'} ({r['label']}): {r['reason']}{extra}")
             if len(self.refusals) > max_lines:
-                msg.text(f"  ... {len(self.refusals) - max_lines} more in the JSON report")
+                print(f"  ... {len(self.refusals) - max_lines} more in the JSON report")
         unbalanced = self.unbalanced_labels()
         if unbalanced:  # a bug, not bad input: say so loudly
             msg.fail(f"Entity accounting does not balance for: {', '.join(unbalanced)}")

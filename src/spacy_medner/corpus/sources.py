@@ -142,7 +142,7 @@ def decode_text(
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise ConversionError(
-            f"{source}: not valid {encoding} (byte 0x{data[err.start]:02x} at byte offset {err.start}, line {line})"
+            f"{source}: not valid {encoding.upper()} (byte 0x{data[err.start]:02x} at byte offset {err.start}, line {line})"
         ) from None
     except LookupError:
         raise ConversionError(f"{source}: unknown encoding {encoding!r}") from None
