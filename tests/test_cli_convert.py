@@ -142,3 +142,13 @@ def test_usage_errors(tmp_path):
     result = invoke(src, tmp_path / "o.spacy", "--dev-fraction", "0.5")
     assert result.exit_code == 1 and "one patient" in result.output
     assert invoke(src, tmp_path / "o.spacy", "--format", "conll").exit_code == 2
+
+
+def test_nothing_to_write_is_an_error(tmp_path):
+    (tmp_path / "blank.jsonl").write_text("\n\n")
+    result = invoke(tmp_path / "blank.jsonl", tmp_path / "o.spacy", "-f", "jsonl")
+    assert result.exit_code == 1 and "no notes found" in result.output
+    (tmp_path / "empty.jsonl").write_text('{"text": "  "}\n')
+    result = invoke(tmp_path / "empty.jsonl", tmp_path / "o.spacy", "-f", "jsonl")
+    assert result.exit_code == 1 and "all 1 notes have an empty text" in result.output
+    assert not (tmp_path / "o.spacy").exists()

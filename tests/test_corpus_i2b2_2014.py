@@ -402,3 +402,9 @@ def test_messages_and_report_never_contain_entity_text(tmp_path):
     read, _ = parse(xml(text, tags), report=shown)
     through_docbin([read], report=shown)
     assert any(secret in r.get("text", "") for r in shown.refusals)
+
+
+def test_empty_text_attribute_means_not_stated():
+    read, report = parse(xml("Dr Who", '<NAME id="P0" start="3" end="6" text="" TYPE="DOCTOR" />\n'))
+    docs, report = through_docbin([read], report=report)
+    assert ents(docs[0]) == [(3, 6, "DOCTOR")] and not report.refusals

@@ -27,6 +27,9 @@ def nlp():
         ("MRN-123456", "123456"),
         ("Smith,2067", "2067"),
         ("MRN4417220", "4417220"),
+        ("cancer in 40s.", "40s"),
+        ("Bed 464A.", "464A"),
+        ("plate 97-5009E.", "97-5009E"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
@@ -57,6 +60,11 @@ def test_glued_clinical_tokens(nlp, text, tokens):
 )
 def test_common_cases_stay_whole(nlp, text):
     assert [t.text for t in nlp(text)] == [text]
+
+
+def test_initials_and_abbreviations_keep_their_period(nlp):
+    assert [t.text for t in nlp("J. Smith, Dr. Who")] == ["J.", "Smith", ",", "Dr.", "Who"]
+    assert [t.text for t in nlp("vitamin d.")] == ["vitamin", "d", "."]
 
 
 def test_emoticon_exceptions_do_not_glue_punctuation(nlp):

@@ -21,9 +21,14 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
   02``, ``MRN4417220``); ``A1234``, ``HbA1c`` and ``T4`` are not split here.
 
-The emoticon special cases (``:(``, ``8)``, ``:3``, ``=D`` ...) are removed:
-in clinical text they glue real punctuation to identifiers (``ph:(207)``,
-``Grade:3``, list items ``8)``).
+A period after a digit and a letter is a suffix (``Bed 464A.`` -> ``464 A
+.``, ``in 40s.`` -> ``40 s .``).
+
+The emoticon special cases (``:(``, ``8)``, ``:3``, ``=D`` ...) and the
+lower-case letter + period ones (``s.``, ``a.``) are removed: in clinical
+text they glue real punctuation to identifiers (``ph:(207)``, ``Grade:3``,
+list items ``8)``, ``in 40s.``).  Capital initials (``J.``) and
+abbreviations (``Dr.``, ``Inc.``) keep their periods.
 
 Use in a config::
 
@@ -33,7 +38,8 @@ Use in a config::
 or :func:`clinical_nlp` for a blank pipeline with it.  The rules are plain
 regex strings, so ``nlp.to_disk``/``from_disk`` keep them.
 """
-from typing import Callable, List
+import re
+from typing import Any, Callable, Dict, List
 
 import spacy
 from spacy.lang.char_classes import ALPHA
@@ -56,7 +62,16 @@ CLINICAL_INFIXES: List[str] = [
     r"(?<=[A-Z][A-Z])(?=[0-9])",
 ]
 CLINICAL_PREFIXES: List[str] = []
-CLINICAL_SUFFIXES: List[str] = []
+CLINICAL_SUFFIXES: List[str] = [
+    rf"(?<=[0-9][{ALPHA}])\.",
+]
+_LOWERCASE_LETTER_PERIOD = re.compile(r"^[a-z]\.$")
+
+
+def _clinical_exceptions(exceptions: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        k: v for k, v in exceptions.items() if k not in emoticons and not _LOWERCASE_LETTER_PERIOD.match(k)
+    }
 
 
 def clinical_tokenizer(nlp: Language) -> Tokenizer:
@@ -67,7 +82,7 @@ def clinical_tokenizer(nlp: Language) -> Tokenizer:
     infixes = list(defaults.infixes or []) + CLINICAL_INFIXES
     return Tokenizer(
         nlp.vocab,
-        rules={k: v for k, v in defaults.tokenizer_exceptions.items() if k not in emoticons},
+        rules=_clinical_exceptions(defaults.tokenizer_exceptions),
         prefix_search=compile_prefix_regex(prefixes).search if prefixes else None,
         suffix_search=compile_suffix_regex(suffixes).search if suffixes else None,
         infix_finditer=compile_infix_regex(infixes).finditer,

@@ -68,7 +68,7 @@ def convert_command(
     on_overlap: OverlapPolicy = typer.Option(OverlapPolicy.keep_longest, "--on-overlap", help="Overlapping tags: refuse the shorter, or fail."),
     discontinuous: DiscontinuousPolicy = typer.Option(DiscontinuousPolicy.split, "--discontinuous", help="brat discontinuous entities."),
     strict: bool = typer.Option(False, "--strict", help="Fail on any refused entity or skipped note."),
-    show_text: bool = typer.Option(False, "--show-text", help="Quote note text in refusal lines (contains PHI!)."),
+    show_text: bool = typer.Option(False, "--show-text", help="Quote the disagreeing texts in refusal lines (prints PHI!)."),
 ) -> None:
     """Convert annotated clinical notes to spaCy DocBin files."""
     msg = Printer()

@@ -96,8 +96,13 @@ def convert_corpus(
         segment=segment,
         max_segment_chars=max_segment_chars,
     )
+    if not notes:
+        raise ConversionError("no notes found in " + ", ".join(str(s) for s in sources))
+    converted = {name: convert_notes(part_notes, nlp, scheme, **options)[0] for name, (part_notes, _) in parts.items()}
+    if not any(converted.values()):
+        raise ConversionError(f"nothing to write: all {len(notes)} notes have an empty text")
     for name, (part_notes, path) in parts.items():
-        docs, _ = convert_notes(part_notes, nlp, scheme, **options)
+        docs = converted[name]
         path.parent.mkdir(parents=True, exist_ok=True)
         DocBin(docs=docs, store_user_data=True).to_disk(path)
         report.splits[name] = {

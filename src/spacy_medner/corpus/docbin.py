@@ -3,8 +3,8 @@
 For each note (:func:`resolve_entities`), in order:
 
 1. offsets outside the text, empty or inverted: refused;
-2. a stated text (i2b2 ``text`` attribute, brat column, JSONL ``text``)
-   that disagrees with ``text[start:end]`` (up to whitespace runs): moved to
+2. a stated text (i2b2 ``text`` attribute, brat column, JSONL ``text``;
+   an empty one counts as not stated) that disagrees with ``text[start:end]`` (up to whitespace runs): moved to
    the unique occurrence of the stated text within ``NEARBY_CHARS`` of the
    span (repair ``moved_to_stated_text``), else refused;
 3. whitespace at the entity's edges is trimmed (repair ``whitespace_trimmed``);
@@ -121,7 +121,7 @@ def resolve_entities(
             refuse(f"offsets {where} outside the text (length {n})")
             continue
         start, end = span.start, span.end
-        if span.text is not None and not same_text(text[start:end], span.text):
+        if span.text and span.text.strip() and not same_text(text[start:end], span.text):
             moved = _find_nearby(text, span.text, start, end)
             if moved is None:
                 refuse(
