@@ -408,3 +408,11 @@ def test_empty_text_attribute_means_not_stated():
     read, report = parse(xml("Dr Who", '<NAME id="P0" start="3" end="6" text="" TYPE="DOCTOR" />\n'))
     docs, report = through_docbin([read], report=report)
     assert ents(docs[0]) == [(3, 6, "DOCTOR")] and not report.refusals
+
+
+def test_nearby_search_tolerates_attribute_whitespace_normalisation():
+    text = "Patient: Amy\nPond, seen."
+    read, report = parse(xml(text, tag(6, 14, "Amy Pond", "PATIENT")))  # offsets 3 too early
+    docs, report = through_docbin([read], report=report)
+    assert ents(docs[0]) == [(9, 17, "PATIENT")]
+    assert report.repairs["moved_to_stated_text"] == 1

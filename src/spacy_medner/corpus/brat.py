@@ -29,7 +29,7 @@ from .errors import ConversionError
 from .offset_basis import BOM, choose_variant, remap_spans, text_variants
 from .records import Note, Span
 from .report import ConversionReport
-from .sources import SourceFile, decode_text, iter_source_files
+from .sources import SourceFile, decode_text, file_stem, iter_source_files
 
 DISCONTINUOUS_POLICIES: Tuple[str, ...] = ("split", "merge", "refuse")
 
@@ -112,12 +112,12 @@ def parse_brat(
         if chosen is not canonical:
             spans = remap_spans(chosen, spans)
         if raw.startswith(BOM):
-            detail = "offsets counted the BOM: remapped" if "BOM" in chosen.name else "offsets did not count it"
+            detail = "offsets counted the BOM: remapped" if chosen.counts_bom else "offsets did not count it"
             report.repair("bom_stripped", txt_name, detail=detail)
         if "\r" in raw:
-            detail = "offsets counted the CRs: remapped" if "CR" in chosen.name else "offsets already LF-based"
+            detail = "offsets counted the CRs: remapped" if chosen.counts_cr else "offsets already LF-based"
             report.repair("crlf_normalised", txt_name, detail=detail)
-    stem = SourceFile(txt_name, b"").stem
+    stem = file_stem(txt_name)
     return Note(note_id=stem, text=canonical.text, spans=spans, patient_id=None, source=ann_name)
 
 

@@ -2,17 +2,18 @@
 
 For each note (:func:`resolve_entities`), in order:
 
-1. offsets outside the text, empty or inverted: refused;
-2. a stated text (i2b2 ``text`` attribute, brat column, JSONL ``text``;
-   an empty one counts as not stated) that disagrees with ``text[start:end]`` (up to whitespace runs): moved to
-   the unique occurrence of the stated text within ``NEARBY_CHARS`` of the
-   span (repair ``moved_to_stated_text``), else refused;
-3. whitespace at the entity's edges is trimmed (repair ``whitespace_trimmed``);
-   an all-whitespace entity is refused;
-4. the label scheme maps the label (:func:`spacy_medner.labels.map_label`):
+1. the label scheme maps the label (:func:`spacy_medner.labels.map_label`):
    ``None`` is dropped by scheme (counted); a label that is not an i2b2 TYPE
    is refused, unless ``allow_unknown_labels`` (generic formats under the
    ``type`` scheme), where it passes through unchanged;
+2. offsets outside the text, empty or inverted: refused;
+3. a stated text (i2b2 ``text`` attribute, brat column, JSONL ``text``; an
+   empty one counts as not stated) that disagrees with ``text[start:end]``
+   (up to whitespace runs): moved to the unique occurrence of the stated
+   text within ``NEARBY_CHARS`` of the span (repair ``moved_to_stated_text``),
+   else refused;
+4. whitespace at the entity's edges is trimmed (repair ``whitespace_trimmed``);
+   an all-whitespace entity is refused;
 5. duplicates (same offsets and output label) are refused as ``duplicate of
    tag X`` (never fatal, even in strict mode);
 6. overlaps: ``on_overlap="keep-longest"`` keeps the longer entity (the
@@ -64,23 +65,23 @@ class Entity:
 
 
 def _find_nearby(text: str, stated: str, start: int, end: int) -> Optional[Tuple[int, int]]:
-    """The unique occurrence of ``stated`` overlapping the window around [start, end)."""
-    needle = stated.strip()
-    if not needle:
+    """The unique occurrence of ``stated`` (up to whitespace runs) within
+    ``NEARBY_CHARS`` of [start, end)."""
+    words = stated.split()
+    if not words:
         return None
+    pattern = re.compile(r"\s+".join(map(re.escape, words)))
     lo = max(0, start - NEARBY_CHARS)
     hi = min(len(text), end + NEARBY_CHARS)
-    window = text[lo:hi]
     hits = []
-    i = window.find(needle)
-    while i != -1:
-        hits.append(lo + i)
-        if len(hits) > 1:
-            return None
-        i = window.find(needle, i + 1)
-    if len(hits) != 1:
-        return None
-    return hits[0], hits[0] + len(needle)
+    pos = lo
+    while len(hits) < 2:
+        m = pattern.search(text, pos, hi)
+        if m is None:
+            break
+        hits.append((m.start(), m.end()))
+        pos = m.start() + 1
+    return hits[0] if len(hits) == 1 else None
 
 
 def _trim(text: str, start: int, end: int) -> Tuple[int, int]:
@@ -114,6 +115,17 @@ def resolve_entities(
         def refuse(reason: str, quoted: Optional[str] = None) -> None:
             report.refuse(label, src, span.tag_id, reason, counted_in=True, text=quoted)
 
+        if label in _KNOWN_TYPES:
+            output = map_label(label, scheme)
+        elif allow_unknown_labels and scheme == "type":
+            output = label
+        else:
+            what = "unknown TYPE" if not allow_unknown_labels else f"not an i2b2 TYPE (needed by --labels {scheme})"
+            refuse(f"{what} {label!r}")
+            continue
+        if output is None:
+            report.dropped_by_scheme(label)
+            continue
         if span.start >= span.end and 0 <= span.start <= n and 0 <= span.end <= n:
             refuse(f"empty or inverted offsets {where}")
             continue
@@ -139,17 +151,6 @@ def resolve_entities(
         if trimmed != (start, end):
             report.repair("whitespace_trimmed", src, span.tag_id, f"[{start}:{end}] -> [{trimmed[0]}:{trimmed[1]}]")
             start, end = trimmed
-        if label in _KNOWN_TYPES:
-            output = map_label(label, scheme)
-        elif allow_unknown_labels and scheme == "type":
-            output = label
-        else:
-            what = "unknown TYPE" if not allow_unknown_labels else f"not an i2b2 TYPE (needed by --labels {scheme})"
-            refuse(f"{what} {label!r}")
-            continue
-        if output is None:
-            report.dropped_by_scheme(label)
-            continue
         candidates.append(Entity(start, end, output, label, span.tag_id))
     return _resolve_overlaps(candidates, src, report, on_overlap)
 

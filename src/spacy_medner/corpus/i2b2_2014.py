@@ -35,7 +35,7 @@ from .errors import ConversionError
 from .offset_basis import choose_variant, remap_spans, text_variants
 from .records import Note, Span
 from .report import ConversionReport
-from .sources import SourceFile, iter_source_files
+from .sources import file_stem, iter_source_files
 from .xml_input import parse_xml_bytes
 
 ROOT_ELEMENT = "deIdi2b2"
@@ -131,12 +131,12 @@ def parse_i2b2_2014(
         if chosen is not canonical:
             spans = remap_spans(chosen, spans)
         if sentinel is not None and sentinel in raw_text:
-            detail = "offsets counted the CRs: remapped" if "CR" in chosen.name else "offsets already LF-based"
+            detail = "offsets counted the CRs: remapped" if chosen.counts_cr else "offsets already LF-based"
             report.repair("crlf_normalised", source, detail=detail)
         if raw_text.startswith("\ufeff"):
-            detail = "offsets counted the BOM: remapped" if "BOM" in chosen.name else "offsets did not count it"
+            detail = "offsets counted the BOM: remapped" if chosen.counts_bom else "offsets did not count it"
             report.repair("bom_in_text_stripped", source, detail=detail)
-    stem = note_id or SourceFile(source, b"").stem
+    stem = note_id or file_stem(source)
     return Note(
         note_id=stem,
         text=canonical.text,

@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 from .errors import ConversionError
 from .records import Note, Span
 from .report import ConversionReport
-from .sources import SourceFile, decode_text, iter_source_files
+from .sources import decode_text, file_stem, iter_source_files
 
 
 def _is_int(value: Any) -> bool:
@@ -59,7 +59,7 @@ def _meta(value: Any) -> Dict[str, str]:
 def parse_jsonl(data: bytes, source: str, report: Optional[ConversionReport] = None) -> Iterator[Note]:
     """Yield the Notes of one JSONL file (its bytes)."""
     report = report if report is not None else ConversionReport(format="jsonl")
-    stem = SourceFile(source, b"").stem
+    stem = file_stem(source)
     for lineno, line in enumerate(decode_text(data, source, report).split("\n"), start=1):
         if not line.strip():
             continue

@@ -20,9 +20,14 @@ BOM = "\ufeff"
 
 @dataclass(frozen=True)
 class TextVariant:
-    """A way to read the raw text; ``to_canonical[i]`` maps offset i to canonical."""
+    """A way to read the raw text; ``to_canonical[i]`` maps offset i to canonical.
 
-    name: str
+    ``counts_bom``/``counts_cr``: whether offsets in this variant count the
+    leading BOM / the raw CRs (both False: the canonical text).
+    """
+
+    counts_bom: bool
+    counts_cr: bool
     text: str
     to_canonical: Tuple[int, ...]
 
@@ -58,13 +63,7 @@ def _variant(raw: str, cr: Optional[str], has_bom: bool, keep_bom: bool, keep_cr
         mapping.append(canonical)
         canonical += 1
     mapping.append(canonical)
-    parts = []
-    if keep_bom:
-        parts.append("BOM")
-    if keep_cr:
-        parts.append("CR")
-    name = "offsets count " + "+".join(parts) if parts else "canonical"
-    return TextVariant(name, "".join(out), tuple(mapping))
+    return TextVariant(keep_bom, keep_cr, "".join(out), tuple(mapping))
 
 
 def text_variants(raw: str, cr: Optional[str] = "\r", bom: bool = True) -> List[TextVariant]:

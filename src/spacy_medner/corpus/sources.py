@@ -31,7 +31,7 @@ class SourceFile:
     @property
     def stem(self) -> str:
         """File name without directory and (last) suffix."""
-        return PurePosixPath(self.name.replace("\\", "/").split(":")[-1]).stem
+        return file_stem(self.name)
 
     @property
     def relative_stem(self) -> str:
@@ -40,6 +40,11 @@ class SourceFile:
         dot = name.rfind(".")
         slash = max(name.rfind("/"), name.rfind("\\"), name.rfind(":"))
         return name[:dot] if dot > slash else name
+
+
+def file_stem(name: str) -> str:
+    """``dir/100-01.xml`` and ``release.zip:training/100-01.xml`` -> ``100-01``."""
+    return PurePosixPath(name.replace("\\", "/").split(":")[-1]).stem
 
 
 def _is_archive(path: Path) -> bool:
