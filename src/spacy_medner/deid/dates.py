@@ -1,0 +1,230 @@
+"""Date shifting that keeps intervals and the original's format.
+
+:func:`parse_date` recognises a DATE entity's text (the whole text must be
+the date, optionally with a leading weekday and a trailing time):
+
+========================  =================================================
+``2091-03-02``            ISO (``-``, ``/`` or ``.``), and ``20910302``
+``3/2/91``, ``03/02/2091``  month first; day first when the first number is
+                          > 12 and the second is not (``13/02/2091``);
+                          ``-`` and ``.`` separators too
+``3/2``, ``03/02``        month/day (no year)
+``3/2091``, ``3/91``      month/year (``3/91``: the second number is no day)
+``March 2``, ``Mar. 2nd``, ``Mar 2, 2091``, ``March 2 '91``
+``2 March 2091``, ``2nd of March``, ``02-Mar-2091``
+``March 2091``, ``Mar '91``  month/year
+``March``                 a month alone (shifted from the 15th)
+``2091``                  a year alone (shifted from 2 July)
+``Monday``                a weekday alone (shifted by the offset mod 7)
+========================  =================================================
+
+:meth:`ParsedDate.shift` moves the date by a number of days and renders the
+result in the SAME format: only the numbers, month and weekday names change
+(zero padding, two/four-digit years, separators, commas, ``of``, ordinal
+suffixes, full/abbreviated names and their case are kept).  Dates without a
+year are shifted within a reference year (2001, or 2000 for 29 February);
+a weekday becomes the weekday of the shifted date.  Two dates of one
+patient keep their interval exactly when both name a day.
+"""
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+MONTH_NAMES: Tuple[str, ...] = tuple(calendar.month_name)[1:]
+MONTH_ABBRS: Tuple[str, ...] = tuple(calendar.month_abbr)[1:]
+WEEKDAY_NAMES: Tuple[str, ...] = tuple(calendar.day_name)
+WEEKDAY_ABBRS: Tuple[str, ...] = tuple(calendar.day_abbr)
+REFERENCE_YEAR = 2001  # not a leap year; 2000 for 29 February
+
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = (
+    r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
+)
+_LEAD = rf"(?:{_WEEKDAY},?\s+)?"
+_TIME = r"(?:(?:\s+|T|\s*@\s*|\s+at\s+)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?"
+_ORD = r"(?P<ord>st|nd|rd|th)?"
+_SEP = r"(?:\s+|-)"
+
+# (name, pattern); tried in order, the whole text must match.
+_PATTERNS: Tuple[Tuple[str, str], ...] = (
+    ("ymd", rf"{_LEAD}(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}}){_TIME}"),
+    ("ymd_compact", r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
+    ("mdy", rf"{_LEAD}(?P<m>\d{{1,2}})(?P<s>[-/.])(?P<d>\d{{1,2}})(?P=s)(?P<y>\d{{4}}|\d{{2}}){_TIME}"),
+    ("my4", r"(?P<m>\d{1,2})(?P<s>[-/.])(?P<y>\d{4})"),
+    ("md", rf"{_LEAD}(?P<m>\d{{1,2}})(?P<s>[/-])(?P<d>\d{{1,2}}){_TIME}"),
+    ("my2", r"(?P<m>\d{1,2})(?P<s>/)(?P<y>\d{2})"),
+    ("mon_d_y", rf"{_LEAD}{_MONTH}{_SEP}(?P<d>\d{{1,2}}){_ORD}(?:,?{_SEP}(?P<y>\d{{4}}|'\d{{2}}))?{_TIME}"),
+    ("d_mon_y", rf"{_LEAD}(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?{_SEP}{_MONTH}(?:,?{_SEP}(?P<y>\d{{4}}|'?\d{{2}}))?{_TIME}"),
+    ("mon_y", rf"{_MONTH},?\s*(?P<y>\d{{4}}|'\d{{2}})"),
+    ("mon", _MONTH),
+    ("y", r"(?P<y>\d{4})"),
+    ("wd", _WEEKDAY),
+)
+_COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _PATTERNS)
+
+
+def _month_number(token: str) -> int:
+    return MONTH_ABBRS.index(token[:3].title()) + 1
+
+
+def _weekday_number(token: str) -> int:
+    return WEEKDAY_ABBRS.index(token[:3].title())
+
+
+def _year(token: str) -> Tuple[int, int]:
+    """(year, digits shown); two-digit years are read as 20yy (only yy is ever shown)."""
+    digits = token.lstrip("'")
+    return (int(digits), 4) if len(digits) == 4 else (2000 + int(digits), 2)
+
+
+def _case_like(value: str, original: str) -> str:
+    if original.isupper():
+        return value.upper()
+    if original.islower():
+        return value.lower()
+    return value
+
+
+def _name_like(index: int, original: str, full: Tuple[str, ...], abbr: Tuple[str, ...]) -> str:
+    """Name number ``index`` written like ``original``: full or abbreviated, same case."""
+    letters = original.rstrip(".")
+    is_full = letters.lower() in {name.lower() for name in full}
+    return _case_like(full[index] if is_full else abbr[index], letters)
+
+
+def _ordinal_suffix(day: int) -> str:
+    if 10 <= day % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date read from an entity text, with what it states and where."""
+
+    text: str
+    form: str  # the pattern name
+    date: Optional[dt.date]  # None for a weekday alone
+    has_year: bool
+    has_day: bool
+    has_month: bool
+    day_first: bool
+    groups: Dict[str, Tuple[int, int]]  # group name -> span in text
+    weekday: Optional[int]  # the stated weekday (0 = Monday)
+
+    def shift(self, days: int) -> str:
+        """The same text with the date moved by ``days``, in the same format."""
+        values: Dict[str, str] = {}
+        g = self.groups
+        if self.weekday is not None:
+            values["wd"] = _name_like((self.weekday + days) % 7, self._group("wd"), WEEKDAY_NAMES, WEEKDAY_ABBRS)
+        if self.date is not None:
+            new = self._shifted(days)
+            if "y" in g:
+                original = self._group("y")
+                shown = len(original.lstrip("'"))
+                year = f"{new.year:04d}" if shown == 4 else f"{new.year % 100:02d}"
+                values["y"] = ("'" if original.startswith("'") else "") + year
+            pad = self._zero_padded()
+            if "m" in g:
+                values["m"] = f"{new.month:02d}" if pad else str(new.month)
+            if "d" in g:
+                values["d"] = f"{new.day:02d}" if pad else str(new.day)
+            if "mon" in g:
+                values["mon"] = _name_like(new.month - 1, self._group("mon"), MONTH_NAMES, MONTH_ABBRS)
+            if "ord" in g:
+                values["ord"] = _case_like(_ordinal_suffix(new.day), self._group("ord"))
+        out = self.text
+        for name, (start, end) in sorted(g.items(), key=lambda item: -item[1][0]):
+            if name in values:
+                out = out[:start] + values[name] + out[end:]
+        return out
+
+    def _group(self, name: str) -> str:
+        start, end = self.groups[name]
+        return self.text[start:end]
+
+    def _zero_padded(self) -> bool:
+        fields = [self._group(n) for n in ("m", "d") if n in self.groups]
+        if self.form == "ymd_compact":
+            return True
+        # a leading zero shows padding; so do two numeric fields of two digits (12/25)
+        return any(f.startswith("0") for f in fields) or (len(fields) == 2 and all(len(f) == 2 for f in fields))
+
+    def _shifted(self, days: int) -> dt.date:
+        assert self.date is not None
+        if self.has_day:
+            return self.date + dt.timedelta(days=days)
+        if self.has_month:  # month (and year): shift from mid-month
+            return self.date.replace(day=15) + dt.timedelta(days=days)
+        return self.date.replace(month=7, day=2) + dt.timedelta(days=days)  # year alone
+
+
+def parse_date(text: str) -> Optional[ParsedDate]:
+    """Parse a DATE entity's text; None when no supported format matches it exactly."""
+    for form, pattern in _COMPILED:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        parsed = _from_match(text, form, match)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _from_match(text: str, form: str, match: "re.Match[str]") -> Optional[ParsedDate]:
+    groups = {name: match.span(name) for name, value in match.groupdict().items() if value is not None}
+    get = match.group
+    weekday = _weekday_number(get("wd")) if "wd" in groups else None
+    if form == "wd":
+        return ParsedDate(text, form, None, False, False, False, False, groups, weekday)
+    has_year = "y" in groups
+    year, _ = _year(get("y")) if has_year else (REFERENCE_YEAR, 4)
+    if "mon" in groups:
+        month = _month_number(get("mon"))
+    elif "m" in groups:
+        month = int(get("m"))
+    else:
+        month = 1
+    has_day = "d" in groups
+    day = int(get("d")) if has_day else 1
+    day_first = False
+    if has_day and "m" in groups and month > 12 and day <= 12 and form in ("mdy", "md"):
+        month, day, day_first = day, month, True
+        groups["m"], groups["d"] = groups["d"], groups["m"]
+    if not has_year and (month, day) == (2, 29):
+        year = 2000
+    if form in ("y",) and not 1000 <= year <= 9999:
+        return None
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    has_month = form != "y"
+    return ParsedDate(text, form, date, has_year, has_day, has_month, day_first, groups, weekday)
+
+
+def shift_date_text(text: str, days: int) -> Optional[str]:
+    """``text`` with its date shifted by ``days`` in the same format; None if unparsable."""
+    parsed = parse_date(text)
+    if parsed is None:
+        return None
+    try:
+        return parsed.shift(days)
+    except OverflowError:
+        return None
+
+
+def supported_examples() -> List[str]:
+    """Example texts of every supported format (documentation and tests)."""
+    return [
+        "2091-03-02", "20910302", "3/2/91", "03/02/2091", "13/02/2091", "3/2", "03/2091", "3/91",
+        "March 2", "Mar 2, 2091", "Mar. 2nd", "2 March 2091", "2nd of March", "02-Mar-2091",
+        "March 2091", "Mar '91", "March", "2091", "Monday", "Monday, March 2, 2091", "03/02/2091 10:30",
+    ]

@@ -1,0 +1,228 @@
+"""What ``deid`` writes, and the rules that keep it from touching its input.
+
+Formats (``auto`` mirrors the input: .txt -> ``text``, JSONL -> ``jsonl``,
+i2b2 XML -> ``i2b2-2014-deid``):
+
+- ``text``: a folder of ``.txt`` files with the input's relative names (JSONL
+  notes: ``ID.txt``, unsafe characters made ``_``); the de-identified text,
+  UTF-8, with the input's BOM if it had one.  Every byte outside the
+  replaced entities is the input's (CRLF, trailing whitespace), so a note
+  without predicted entities is byte-identical to its input;
+- ``jsonl``: ONE file; each input object (or ``{"id", "patient_id"}``) with
+  ``text`` replaced and ``spans`` set to the replacements at their output
+  offsets (``start``, ``end``, ``label``): the output is itself a corpus;
+- ``i2b2-2014``: a folder of i2b2 2014 XML files holding the ORIGINAL text
+  and the PREDICTED entities as TAGS (TYPE = label, element = its category,
+  ids P0, P1, ...): for scoring with the official script or ``evaluate``;
+- ``i2b2-2014-deid``: the same layout holding the DE-IDENTIFIED text and the
+  replacements as TAGS at their output offsets (a surrogate corpus).
+
+Safety: OUT may not be SRC, may not lie inside a SRC folder, and no output
+file may be an input file (checked by path and by inode before anything is
+written); an existing OUT is only written into with ``overwrite``.  Files
+are written to a temporary name and renamed, so no half-written output is
+left under an output name.
+"""
+import json
+import os
+import re
+from pathlib import Path
+from typing import Dict, List, Optional, Set, Tuple
+
+from ..corpus.i2b2_2014 import note_to_i2b2_2014_xml
+from ..corpus.records import Note, Span
+from ..labels import CATEGORIES, TYPE_TO_CATEGORY
+from .inputs import DeidInputError, InputNote, Source
+from .replace import Replacement
+from .stream import DeidOutput
+
+OUTPUT_FORMATS: Tuple[str, ...] = ("text", "jsonl", "i2b2-2014", "i2b2-2014-deid")
+AUTO_OUTPUT: Dict[str, str] = {"text": "text", "jsonl": "jsonl", "i2b2-2014": "i2b2-2014-deid"}
+_SUFFIX = {"text": ".txt", "i2b2-2014": ".xml", "i2b2-2014-deid": ".xml"}
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# characters XML 1.0 cannot hold (a CR is written as a character reference)
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+class OutputProblem(Exception):
+    """This note's output cannot be written (the run goes on)."""
+
+
+def output_format_for(source: Source, requested: str) -> str:
+    if requested == "auto":
+        return AUTO_OUTPUT[source.format]
+    if requested not in OUTPUT_FORMATS:
+        raise DeidInputError(f"unknown output format {requested!r}; expected auto or one of {', '.join(OUTPUT_FORMATS)}")
+    return requested
+
+
+def element_for(label: str) -> str:
+    """The i2b2 element of a predicted label (its category; ``PHI`` if unknown)."""
+    if label in TYPE_TO_CATEGORY:
+        return TYPE_TO_CATEGORY[label]
+    return label if label in CATEGORIES else "PHI"
+
+
+def safe_file_stem(note_id: str) -> str:
+    stem = _UNSAFE_NAME.sub("_", note_id).strip("._")
+    return stem or "note"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def check_output(source: Source, out: Path, fmt: str, overwrite: bool) -> None:
+    """Refuse an OUT that is or would overwrite the input, or exists without ``overwrite``."""
+    src_res, out_res = source.path.resolve(), out.resolve()
+    if out_res == src_res:
+        raise DeidInputError(f"{out}: OUT is SRC; refusing to overwrite the input")
+    if source.is_dir and _inside(out_res, src_res):
+        raise DeidInputError(f"{out}: OUT is inside SRC {source.path}; choose a folder outside it")
+    inputs = source.input_identities()
+    if fmt == "jsonl":
+        if out.exists() and out.is_dir():
+            raise DeidInputError(f"{out}: is a folder; --format jsonl writes one file (e.g. {out / 'deid.jsonl'})")
+        if _is_input(out, inputs):
+            raise DeidInputError(f"{out}: OUT is an input file; refusing to overwrite it")
+        if out.exists() and not overwrite:
+            raise DeidInputError(f"{out}: already exists; use --overwrite or another path")
+        return
+    if out.exists() and not out.is_dir():
+        raise DeidInputError(f"{out}: exists and is not a folder; --format {fmt} writes a folder")
+    if source.format != "jsonl":
+        for file in source.files:
+            target = out / _relative_target(source.rel_name(file), fmt)
+            if _is_input(target, inputs):
+                raise DeidInputError(f"{target}: this output would overwrite the input {file}; choose another OUT")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise DeidInputError(f"{out}: is not empty; use --overwrite or another folder")
+
+
+def _is_input(path: Path, inputs: Set[object]) -> bool:
+    if path.resolve() in inputs:
+        return True
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) in inputs
+
+
+def _relative_target(rel_name: str, fmt: str) -> str:
+    """``rel_name`` (POSIX, relative) with its last suffix replaced by the format's."""
+    slash = rel_name.rfind("/")
+    dot = rel_name.rfind(".")
+    base = rel_name[:dot] if dot > slash + 1 else rel_name
+    return base + _SUFFIX[fmt]
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _spans(replacements: List[Replacement], new_offsets: bool) -> List[Span]:
+    return [
+        Span(
+            r.new_start if new_offsets else r.start,
+            r.new_end if new_offsets else r.end,
+            r.label,
+            category=element_for(r.label),
+        )
+        for r in replacements
+    ]
+
+
+class OutputWriter:
+    """Writes each :class:`DeidOutput` in format ``fmt`` under ``out``."""
+
+    def __init__(self, source: Source, out: Path, fmt: str) -> None:
+        self.source = source
+        self.out = out
+        self.fmt = fmt
+        self._inputs = source.input_identities()
+        self._names: Set[str] = set()
+        self._jsonl = None
+        self._tmp: Optional[Path] = None
+        self.written = 0
+        if fmt == "jsonl":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = out.with_name(f".{out.name}.partial")
+            self._jsonl = self._tmp.open("w", encoding="utf8", newline="\n")
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+
+    def target(self, output: DeidOutput) -> Path:
+        """The output file of a note (folder formats)."""
+        ctx: InputNote = output.record.context
+        if ctx.rel_name:
+            name = _relative_target(ctx.rel_name, self.fmt)
+        else:
+            name = safe_file_stem(output.record.note_id) + _SUFFIX[self.fmt]
+        if name in self._names:
+            raise OutputProblem(f"{ctx.where}: output name {name} is already used by an earlier note (note ids clash)")
+        target = self.out / name
+        if _is_input(target, self._inputs):
+            raise OutputProblem(f"{target}: would overwrite an input file; not written")
+        self._names.add(name)
+        return target
+
+    def write(self, output: DeidOutput) -> None:
+        if self.fmt == "jsonl":
+            self._write_jsonl(output)
+        else:
+            target = self.target(output)
+            _atomic_write(target, self._file_bytes(output, target))
+        self.written += 1
+
+    def _file_bytes(self, output: DeidOutput, target: Path) -> bytes:
+        record, result = output.record, output.result
+        ctx: InputNote = record.context
+        if self.fmt == "text":
+            return (b"\xef\xbb\xbf" if ctx.bom else b"") + result.text.encode("utf-8", "surrogatepass")
+        if self.fmt == "i2b2-2014":
+            note = Note(record.note_id, record.text, _spans(result.replacements, new_offsets=False), record.patient_id)
+        else:
+            note = Note(record.note_id, result.text, _spans(result.replacements, new_offsets=True), record.patient_id)
+        bad = _XML_INVALID.search(note.text)
+        if bad is not None:
+            raise OutputProblem(
+                f"{ctx.where}: the text holds U+{ord(bad.group()):04X} at offset {bad.start()}, "
+                "which XML 1.0 cannot hold; use --format text or jsonl"
+            )
+        return note_to_i2b2_2014_xml(note).encode("utf-8")
+
+    def _write_jsonl(self, output: DeidOutput) -> None:
+        record, result = output.record, output.result
+        ctx: InputNote = record.context
+        if ctx.obj is not None:
+            obj = dict(ctx.obj)
+        else:
+            obj = {"id": record.note_id, "patient_id": record.patient_id}
+        obj["text"] = result.text
+        obj["spans"] = [{"start": r.new_start, "end": r.new_end, "label": r.label} for r in result.replacements]
+        try:
+            line = json.dumps(obj, ensure_ascii=False)
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates from \ud800 escapes: keep them escaped
+            line = json.dumps(obj, ensure_ascii=True)
+        assert self._jsonl is not None
+        self._jsonl.write(line + "\n")
+
+    def close(self, complete: bool = True) -> None:
+        """Finish: the JSONL file gets its name only when ``complete``."""
+        if self._jsonl is not None:
+            self._jsonl.close()
+            self._jsonl = None
+            assert self._tmp is not None
+            if complete:
+                os.replace(self._tmp, self.out)
+            else:
+                self._tmp.unlink(missing_ok=True)
