@@ -25,6 +25,7 @@ DEFAULT_MEDNER_MODEL = """
 [model]
 @architectures = "spacy-medner.CRFTagger.v1"
 nO = null
+emission_scale = 20.0
 
 [model.tok2vec]
 @architectures = "spacy-transformers.TransformerListener.v1"
