@@ -255,3 +255,30 @@ def test_missing_src_and_bad_regex(model_dir, tmp_path):
     assert result.exit_code == 1 and "no such file or folder" in result.output
     result = run(model_dir, tmp_path, tmp_path / "o", "--patient-from-name", "(")
     assert result.exit_code == 1 and "invalid regular expression" in result.output
+
+
+def test_jsonl_to_text_files_and_id_clash(model_dir, tmp_path):
+    src = write(
+        tmp_path / "in.jsonl",
+        b'{"id": "a/1", "text": "John Smith"}\n{"id": "a_1", "text": "Mary Jones"}\n{"id": "b", "text": "Boston"}\n',
+    )
+    out = tmp_path / "out"
+    result = run(model_dir, src, out, "--format", "text")
+    assert result.exit_code == 1
+    assert "in.jsonl: line 2: output name a_1.txt is already used by an earlier note" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["a_1.txt", "b.txt"]
+    assert (out / "a_1.txt").read_text() == "[PATIENT]" and (out / "b.txt").read_text() == "[CITY]"
+
+
+
+def test_note_over_max_length_reported(model_dir, tmp_path, monkeypatch):
+    nlp = spacy.load(model_dir)
+    nlp.max_length = 1000
+    monkeypatch.setattr(spacy_medner.cli.deid, "load_pipeline", lambda model, gpu_id: nlp)
+    src = tmp_path / "notes"
+    write(src / "long.txt", b"John Smith " * 200)
+    write(src / "short.txt", b"John Smith")
+    result = run(model_dir, src, tmp_path / "out")
+    assert result.exit_code == 1
+    assert "long.txt: 2200 characters, over the pipeline's max_length 1000" in result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["short.txt"]

@@ -27,7 +27,7 @@ from ..deid.inputs import DeidInputError, iter_records, resolve_source
 from ..deid.keys import random_seed
 from ..deid.outputs import OutputProblem, OutputWriter, check_output, output_format_for
 from ..deid.replace import DEFAULT_TAG_TEMPLATE, Deidentifier
-from ..deid.stream import DEFAULT_BATCH_SIZE, NoteRecord, deidentify_stream
+from ..deid.stream import DEFAULT_BATCH_SIZE, NoteRecord, NoteTooLong, deidentify_stream
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
 from .app import app
 from .evaluate import load_pipeline
@@ -140,7 +140,10 @@ def deid_command(
         bar.update(1)
 
     def deid_error(record: NoteRecord, err: Exception) -> None:
-        input_problem(f"{record.context.where}: de-identification failed ({_error_line(err, show_text)})")
+        if isinstance(err, NoteTooLong):  # its message holds lengths only
+            input_problem(f"{record.context.where}: {err}; raise nlp.max_length or split the note")
+        else:
+            input_problem(f"{record.context.where}: de-identification failed ({_error_line(err, show_text)})")
 
     writer = OutputWriter(source, out, fmt)
     actions: Counter = Counter()

@@ -25,7 +25,7 @@ from .replace import (
     doc_entities,
     filter_by_score,
 )
-from .stream import DeidOutput, NoteRecord, deidentify_stream
+from .stream import DeidOutput, NoteRecord, NoteTooLong, deidentify_stream
 from .surrogates import SurrogateGenerator, age_surrogate, label_kind
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Deidentifier",
     "Entity",
     "NoteRecord",
+    "NoteTooLong",
     "Replacement",
     "SurrogateGenerator",
     "SurrogateKey",

@@ -23,7 +23,8 @@ result in the SAME format: only the numbers, month and weekday names change
 (zero padding, two/four-digit years, separators, commas, ``of``, ordinal
 suffixes, full/abbreviated names and their case are kept).  Dates without a
 year are shifted within a reference year (2001, or 2000 for 29 February);
-a weekday becomes the weekday of the shifted date.  Two dates of one
+a weekday becomes the weekday of the shifted date; a two-digit year is
+read as 20yy below 50 and 19yy otherwise.  Two dates of one
 patient keep their interval exactly when both name a day.
 """
 import calendar
@@ -78,9 +79,16 @@ def _weekday_number(token: str) -> int:
 
 
 def _year(token: str) -> Tuple[int, int]:
-    """(year, digits shown); two-digit years are read as 20yy (only yy is ever shown)."""
+    """(year, digits shown); a two-digit year is 20yy below 50, else 19yy.
+
+    Only yy is ever shown again; the century matters only for a leap day
+    across 1900, 2000 or 2100.
+    """
     digits = token.lstrip("'")
-    return (int(digits), 4) if len(digits) == 4 else (2000 + int(digits), 2)
+    if len(digits) == 4:
+        return int(digits), 4
+    yy = int(digits)
+    return (2000 + yy if yy < 50 else 1900 + yy), 2
 
 
 def _case_like(value: str, original: str) -> str:

@@ -26,6 +26,10 @@ DEFAULT_BATCH_SIZE = 32
 DEFAULT_ZONE_SIZE = 1000
 
 
+class NoteTooLong(ValueError):
+    """A note longer than the pipeline's ``max_length`` (the message holds lengths only)."""
+
+
 @dataclass
 class NoteRecord:
     """A note to de-identify.
@@ -109,6 +113,12 @@ def deidentify_stream(
 
     def feed(chunk: Iterable[NoteRecord]) -> Iterator[Tuple[str, int]]:
         for record in chunk:
+            if len(record.text) > nlp.max_length:
+                err = NoteTooLong(f"{len(record.text)} characters, over the pipeline's max_length {nlp.max_length}")
+                if on_error is None:
+                    raise err
+                on_error(record, err)
+                continue
             view = NewlineView(record.text)
             key = next(keys)
             pending[key] = (record, view)

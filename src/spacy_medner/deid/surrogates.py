@@ -70,7 +70,6 @@ _AGE_UNITS = ((re.compile(r"(?i)\b(?:months?|mos?)\b|\dmo\b|\dm\b"), 12), (re.co
               (re.compile(r"(?i)\b(?:days?)\b|\dd\b"), 365))
 _AGE_WORDS_OVER_89 = re.compile(r"(?i)ninety|hundred")
 
-Text = str
 Make = Callable[[random.Random, Faker], str]
 
 
