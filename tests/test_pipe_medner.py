@@ -214,3 +214,55 @@ def test_whitespace_tokens_never_start_or_end_entities():
 def test_factory_registered_for_spacy_load():
     assert "medner" in spacy.registry.factories or Language.has_factory("medner")
     assert isinstance(_nlp().get_pipe("medner"), MedNER)
+
+
+def _listener_nlp(model_name: str) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe(
+        "transformer",
+        config={
+            "model": {
+                "@architectures": "spacy-medner.TransformerModel.v1",
+                "name": model_name,
+                "get_spans": {"@span_getters": "spacy-transformers.strided_spans.v1", "window": 64, "stride": 48},
+            }
+        },
+    )
+    nlp.add_pipe("medner")  # the default model: TransformerListener + CRF, emission_scale 20
+    return nlp
+
+
+def _check_listener_overfitting(nlp: Language, steps: int, learn_rate: float) -> None:
+    from thinc.api import Adam
+
+    examples = _examples(nlp)
+    nlp.initialize(get_examples=lambda: examples)
+    optimizer = Adam(learn_rate)
+    first = None
+    for _ in range(steps):
+        losses = nlp.update(examples, sgd=optimizer)
+        first = first if first is not None else losses["medner"]
+    assert losses["medner"] < first / 10
+    texts = [text for text, _ in TRAIN_DATA]
+    docs = list(nlp.pipe(texts))
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs] == [ents for _, ents in TRAIN_DATA]
+    with make_tempdir() as tmp_dir:
+        nlp.to_disk(tmp_dir)
+        nlp2 = spacy.load(tmp_dir)
+    for text, doc in zip(texts, docs):
+        assert [(e.start_char, e.end_char, e.label_) for e in nlp2(text).ents] == [
+            (e.start_char, e.end_char, e.label_) for e in doc.ents
+        ]
+
+
+def test_overfitting_IO_transformer_listener(tiny_transformer_dir):
+    """The default listener architecture, on a tiny random BERT (fast)."""
+    fix_random_seed(0)
+    _check_listener_overfitting(_listener_nlp(str(tiny_transformer_dir)), steps=60, learn_rate=1e-3)
+
+
+@pytest.mark.slow
+def test_overfitting_IO_bundled_minilm():
+    """The default listener architecture on the real bundled MiniLM."""
+    fix_random_seed(0)
+    _check_listener_overfitting(_listener_nlp("bundled"), steps=40, learn_rate=2e-4)

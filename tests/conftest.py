@@ -1,0 +1,45 @@
+"""Shared fixtures; ``--runslow`` enables the tests marked ``slow``."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False, help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip_slow = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip_slow)
+
+
+@pytest.fixture(scope="session")
+def tiny_transformer_dir(tmp_path_factory) -> Path:
+    """A tiny random BERT (2 layers, width 32) with the bundled MiniLM's tokenizer.
+
+    Loads offline through spacy-transformers like any local model folder,
+    so transformer code paths are tested in seconds.
+    """
+    from transformers import BertConfig, BertModel
+
+    from spacy_medner.layers.transformer import resolve_transformer_name
+
+    bundled = Path(resolve_transformer_name("bundled"))
+    out = tmp_path_factory.mktemp("tiny_bert")
+    config = BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=37,
+        max_position_embeddings=512,
+    )
+    BertModel(config).save_pretrained(out)
+    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        shutil.copy(bundled / name, out / name)
+    return out
