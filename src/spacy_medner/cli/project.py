@@ -8,6 +8,7 @@ makes the trained pipeline self-contained and builds ``en_medner`` with
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -103,11 +104,11 @@ def _performance(metrics: Dict[str, Any]) -> Dict[str, Any]:
             label: {k: scores[k] for k in ("p", "r", "f")} for label, scores in metrics["strict"]["per_label"].items()
         },
         "ents_f_relaxed": metrics["relaxed"]["micro"]["f"],
-        "phi_token_recall": metrics["token"]["recall"],
-        "phi_token_precision": metrics["token"]["precision"],
+        "phi_token_recall": metrics["token"]["r"],
+        "phi_token_precision": metrics["token"]["p"],
     }
-    if metrics.get("words_per_second"):
-        performance["words_per_second"] = metrics["words_per_second"]
+    if metrics.get("speed", {}).get("words_per_second"):
+        performance["words_per_second"] = metrics["speed"]["words_per_second"]
     return performance
 
 
@@ -229,15 +230,22 @@ def project_package(
         }
     )
     nlp.meta.update(meta)
-    staging = output_dir / f"_staging_{nlp.lang}_{name}"
-    nlp.to_disk(staging)
-    (staging / "README.md").write_text(model_card({**meta, "pipeline": nlp.pipe_names, "labels": {"medner": list(nlp.get_pipe("medner").labels)}}, metrics, trained_on_text), encoding="utf8")
-    cmd = [
-        sys.executable, "-m", "spacy", "package", str(staging), str(output_dir),
-        "--name", name, "--version", version, "--build", build, "--force",
-    ]
-    msg.info(f"Running: {' '.join(cmd)}")
-    result = subprocess.run(cmd)
+    card = model_card(
+        {**meta, "pipeline": nlp.pipe_names, "labels": {"medner": list(nlp.get_pipe("medner").labels)}},
+        metrics,
+        trained_on_text,
+    )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        staging = Path(tmp) / f"{nlp.lang}_{name}"
+        nlp.to_disk(staging)
+        (staging / "README.md").write_text(card, encoding="utf8")
+        cmd = [
+            sys.executable, "-m", "spacy", "package", str(staging), str(output_dir),
+            "--name", name, "--version", version, "--build", build, "--force",
+        ]
+        msg.info(f"Running: {' '.join(cmd)}")
+        result = subprocess.run(cmd)
     if result.returncode != 0:
         msg.fail("spacy package failed")
         raise typer.Exit(result.returncode)

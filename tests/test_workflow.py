@@ -1,0 +1,73 @@
+"""The whole project workflow on a tiny synthetic corpus (slow).
+
+synth → convert → train (a few steps) → evaluate → package → pip-install the
+wheel into a temporary target → ``spacy.load("en_medner")`` in a fresh process.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from spacy.util import load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(args, cwd, env=None):
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, f"{' '.join(map(str, args))} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.mark.slow
+def test_project_workflow_end_to_end(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "project.yml", project / "project.yml")
+    shutil.copytree(ROOT / "configs", project / "configs")
+    config = load_config(project / "configs" / "medner_cpu_quick.cfg")
+    config["training"]["max_steps"] = 12
+    config["training"]["eval_frequency"] = 6
+    config["training"]["optimizer"]["learn_rate"]["total_steps"] = 12
+    config["training"]["optimizer"]["learn_rate"]["warmup_steps"] = 2
+    config.to_disk(project / "configs" / "tiny.cfg")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    overrides = ["--vars.n_notes", "24", "--vars.config", "configs/tiny.cfg"]
+    spacy_project = [sys.executable, "-m", "spacy", "project", "run"]
+    for step in ("synth", "convert", "train", "evaluate", "package"):
+        _run(spacy_project + [step, ".", *overrides], cwd=project, env=env)
+
+    assert (project / "assets" / "synthetic" / "README.txt").exists()
+    report = json.loads((project / "corpus" / "train.report.json").read_text())
+    assert report["balanced"] is True
+    assert report["totals"]["entities_in"] == report["totals"]["written"] > 0
+    metrics = json.loads((project / "metrics" / "metrics.json").read_text())
+    assert 0.0 <= metrics["strict"]["micro"]["f"] <= 1.0
+    assert 0.0 <= metrics["token"]["r"] <= 1.0
+    assert (project / "metrics" / "errors.html").exists()
+
+    wheel = project / "packages" / "en_medner-0.1.0" / "dist" / "en_medner-0.1.0-py3-none-any.whl"
+    assert wheel.exists()
+    target = tmp_path / "site"
+    _run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)], cwd=tmp_path)
+    code = (
+        "import json, spacy; nlp = spacy.load('en_medner'); "
+        "doc = nlp('Seen by Dr. Alvarez on 2091-03-02.'); "
+        "print(json.dumps({'pipeline': nlp.pipe_names, 'meta': nlp.meta, "
+        "'n_scores': len(doc.spans['medner'].attrs['scores']), 'n_ents': len(doc.ents)}))"
+    )
+    env_loaded = {**env, "PYTHONPATH": str(target), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    out = _run([sys.executable, "-c", code], cwd=tmp_path, env=env_loaded)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded["pipeline"] == ["medner"]
+    assert loaded["n_scores"] == loaded["n_ents"]
+    meta = loaded["meta"]
+    assert "SYNTHETIC" in meta["description"] and "SYNTHETIC" in meta["trained_on"]
+    assert meta["performance"]["ents_f"] == pytest.approx(metrics["strict"]["micro"]["f"])
+    assert any(req.startswith("spacy_medner") for req in meta["requirements"])
+    assert any(req.startswith("spacy-transformers") for req in meta["requirements"])
+    readme = (project / "packages" / "en_medner-0.1.0" / "README.md").read_text()
+    assert "Trained on" in readme and "SYNTHETIC" in readme
