@@ -107,8 +107,14 @@ def test_incomplete_data():
         losses = nlp.update(examples, sgd=optimizer)
         first = first if first is not None else losses["medner"]
     assert numpy.isfinite(losses["medner"]) and losses["medner"] < first / 5
-    doc = nlp("Follow up with Dr. Chen in two weeks.")
-    assert [(e.text, e.label_) for e in doc.ents] == [("Dr. Chen", "DOCTOR")]
+    # Entities are learnt; tokens whose annotation was missing are unconstrained,
+    # so only the annotated ones are checked.
+    for example in examples:
+        doc = nlp(example.reference.text)
+        gold = {(e.start_char, e.end_char, e.label_) for e in example.reference.ents}
+        assert gold <= {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+        annotated_o = {t.i for t in example.reference if t.ent_iob_ == "O"}
+        assert all(doc[i].ent_iob_ == "O" for i in annotated_o)
 
 
 def test_overfitting_IO():
