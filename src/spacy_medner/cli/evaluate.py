@@ -10,8 +10,10 @@ from wasabi import msg
 
 from ..evaluation import (
     MAX_ERROR_DOCS,
+    ModelEvaluation,
     evaluate_model,
     map_gold_docs,
+    score_docs,
     summary_rows,
     write_reports,
 )
@@ -55,9 +57,27 @@ def load_gold_docs(data: Path, nlp: Language) -> List[Doc]:
     return docs
 
 
+def pair_predictions(predicted: List[Doc], gold_docs: List[Doc], source: str) -> List[Doc]:
+    """Order predicted docs like the gold: by ``user_data["note_id"]`` when both have it."""
+    by_id = {doc.user_data.get("note_id"): doc for doc in predicted}
+    ids = [doc.user_data.get("note_id") for doc in gold_docs]
+    if None not in by_id and all(i is not None for i in ids):
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise _fail(f"{source}: no prediction for {len(missing)} gold notes (first: {missing[0]})")
+        return [by_id[i] for i in ids]
+    if len(predicted) != len(gold_docs):
+        raise _fail(f"{source}: {len(predicted)} predicted docs but {len(gold_docs)} gold docs")
+    return predicted
+
+
 @app.command("evaluate")
 def evaluate_command(
-    model: str = typer.Argument(..., help="spaCy pipeline: a directory or an installed package name."),
+    model: str = typer.Argument(
+        ...,
+        help="spaCy pipeline (a directory or an installed package name), or a DocBin (.spacy) of "
+        "predictions to score as they are, e.g. `deid --format i2b2-2014` output after `convert`.",
+    ),
     data: Path = typer.Argument(..., help="Gold DocBin (.spacy) with doc.ents set."),
     output: Path = typer.Option(..., "--output", "-o", help="Directory for metrics.json, metrics.md, errors.html."),
     gold_labels_scheme: Optional[str] = typer.Option(
@@ -84,7 +104,8 @@ def evaluate_command(
         raise _fail(
             f"--gold-labels-scheme {gold_labels_scheme!r} is not one of {', '.join(LABEL_SCHEMES)}"
         )
-    nlp = load_pipeline(model, gpu_id)
+    scoring_predictions = model.endswith(".spacy") and Path(model).is_file()
+    nlp = spacy.blank("en") if scoring_predictions else load_pipeline(model, gpu_id)
     gold_docs = load_gold_docs(data, nlp)
     label_mapping = None
     if gold_labels_scheme is not None:
@@ -95,8 +116,13 @@ def evaluate_command(
         label_mapping = {"scheme": gold_labels_scheme, "dropped_gold_entities": dropped}
         msg.info(f"Gold labels mapped to the {gold_labels_scheme!r} scheme ({dropped} gold entities dropped)")
 
-    msg.info(f"Predicting {len(gold_docs)} documents with {model!r} (batch size {batch_size})")
-    result = evaluate_model(nlp, gold_docs, batch_size=batch_size)
+    if scoring_predictions:
+        predicted = pair_predictions(load_gold_docs(Path(model), nlp), gold_docs, model)
+        msg.info(f"Scoring {len(predicted)} predicted documents from {model!r}")
+        result = ModelEvaluation(metrics=score_docs(gold_docs, predicted), predicted=predicted)
+    else:
+        msg.info(f"Predicting {len(gold_docs)} documents with {model!r} (batch size {batch_size})")
+        result = evaluate_model(nlp, gold_docs, batch_size=batch_size)
     metrics = result.metrics
     metrics["model"] = {
         "path_or_name": model,
@@ -128,11 +154,9 @@ def evaluate_command(
     hipaa = metrics.get("hipaa", {})
     if not hipaa.get("applicable", False):
         msg.text(f"HIPAA subset: {hipaa.get('reason', 'n/a')}")
-    speed = metrics["speed"]
-    msg.text(
-        f"{metrics['n_docs']} docs, {metrics['n_words']} words, {speed['words_per_second']:.0f} words/s; "
-        f"{metrics['docs_with_errors']} docs with errors"
-    )
+    speed = metrics.get("speed")
+    rate = f", {speed['words_per_second']:.0f} words/s" if speed else ""
+    msg.text(f"{metrics['n_docs']} docs, {metrics['n_words']} words{rate}; {metrics['docs_with_errors']} docs with errors")
     if not metrics["spacy_scorer"]["agrees_with_strict"]:
         msg.warn("spaCy's Scorer differs from the character-offset strict score (tokenization mismatch)")
     msg.good(f"Wrote {paths['metrics_json']} and {paths['metrics_md']}")
