@@ -315,13 +315,20 @@ def _forward_backward_steps(lat: Lattice, trans: "_Transitions", alpha: ArrayXd,
     xp = lat.xp
     Bsz, N, K = lat.shape
     last = (lat.lengths - 1)[:, None]
+    shortest = int(lat.lengths.min()) if Bsz else 0  # below it every row is active: no masking
     for t in range(1, N):
         u = N - 1 - t  # the backward recursion fills beta[:, u] meanwhile
         both[:, :K] = alpha[:, t - 1]
-        both[:, K:] = lat.E[:, u + 1] + beta[:, u + 1]
+        xp.add(lat.E[:, u + 1], beta[:, u + 1], out=both[:, K:])
         out = trans.joint(both)
-        alpha[:, t] = xp.where(lat.active[:, t, None], out[:, :K] + lat.E[:, t], alpha[:, t - 1])
-        beta[:, u] = xp.where(u < last, out[:, K:], lat.end[None, :])
+        if t < shortest:
+            xp.add(out[:, :K], lat.E[:, t], out=alpha[:, t])
+        else:
+            alpha[:, t] = xp.where(lat.active[:, t, None], out[:, :K] + lat.E[:, t], alpha[:, t - 1])
+        if u < shortest - 1:
+            beta[:, u] = out[:, K:]
+        else:
+            beta[:, u] = xp.where(u < last, out[:, K:], lat.end[None, :])
 
 
 def _feasible(xp: Any, log_Z: ArrayXd) -> ArrayXd:
@@ -432,8 +439,12 @@ def viterbi(lat: Lattice) -> Tuple[ArrayXd, ArrayXd]:
     active = lat.active.T  # (N, B)
     deltas = xp.empty((N, K, Bsz), dtype=lat.E.dtype)
     deltas[0] = lat.start[:, None] + E_T[0]
+    shortest = int(lat.lengths.min()) if Bsz else 0  # below it every row is active: no masking
     for t in range(1, N):
-        deltas[t] = xp.where(active[t][None, :], step(deltas[t - 1]) + E_T[t], deltas[t - 1])
+        if t < shortest:
+            xp.add(step(deltas[t - 1]), E_T[t], out=deltas[t])
+        else:
+            deltas[t] = xp.where(active[t][None, :], step(deltas[t - 1]) + E_T[t], deltas[t - 1])
     final = deltas[N - 1].T + lat.end[None, :]  # carried over padding: the last real step
     tag = final.argmax(axis=1)
     rows = xp.arange(Bsz)
@@ -443,7 +454,7 @@ def viterbi(lat: Lattice) -> Tuple[ArrayXd, ArrayXd]:
     T_to = lat.T.T  # T_to[j, i] = T[i, j]
     for t in range(N - 1, 0, -1):
         prev = (deltas[t - 1].T + T_to[tag]).argmax(axis=1)
-        tag = xp.where(active[t], prev, tag)
+        tag = prev if t < shortest else xp.where(active[t], prev, tag)
         paths[:, t - 1] = tag
     return paths, scores
 
