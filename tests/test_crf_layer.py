@@ -203,10 +203,11 @@ def test_gradients_match_central_finite_differences():
         numpy.testing.assert_allclose(analytic[name][allowed], numerical[allowed], atol=1e-6)
 
 
-def test_batch_equals_per_doc_in_any_order():
+@pytest.mark.parametrize("lengths", [(7, 0, 3, 12, 1), (9, 4, 12, 5, 6)])
+def test_batch_equals_per_doc_in_any_order(lengths):
     K = 13
     rng = numpy.random.default_rng(5)
-    emissions = [rng.normal(size=(n, K)).astype("float32") for n in (7, 0, 3, 12, 1)]
+    emissions = [rng.normal(size=(n, K)).astype("float32") for n in lengths]
     golds = [rng.integers(-1, 1, size=len(E)) for E in emissions]  # O or missing: always valid
     model = _model(K, _random_params(rng, K, "float32"), dtype="float32")
     batch_paths, batch_scores = crf_viterbi(model, emissions)
