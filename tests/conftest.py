@@ -43,3 +43,28 @@ def tiny_transformer_dir(tmp_path_factory) -> Path:
     for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         shutil.copy(bundled / name, out / name)
     return out
+
+
+def transformer_medner_nlp(model_name: str):
+    """A blank English pipeline: ``transformer`` (our bundled-aware architecture) + default ``medner``."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe(
+        "transformer",
+        config={
+            "model": {
+                "@architectures": "spacy-medner.TransformerModel.v1",
+                "name": model_name,
+                "get_spans": {"@span_getters": "spacy-transformers.strided_spans.v1", "window": 64, "stride": 48},
+            }
+        },
+    )
+    nlp.add_pipe("medner")  # the default model: TransformerListener + CRF, emission_scale 20
+    return nlp
+
+
+@pytest.fixture(scope="session")
+def make_transformer_medner_nlp():
+    """Factory fixture for :func:`transformer_medner_nlp`."""
+    return transformer_medner_nlp

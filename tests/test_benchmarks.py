@@ -124,6 +124,10 @@ def test_scoring_hand_computed(conll_file: Path, tmp_path: Path) -> None:
     assert scores["per_label"]["Chemical"] == {"p": 100.0, "r": 50.0, "f": 66.67}
     assert scores["per_label"]["Disease"] == {"p": 50.0, "r": 66.67, "f": 57.14}
     assert scores["predicted_spans_off_gold_token_boundaries"] == 0
+    # same tokens: the char-span scorer agrees with the Scorer
+    chars = scores["char_spans"]
+    assert (chars["p"], chars["r"], chars["f"]) == (60.0, 60.0, 60.0)
+    assert chars["per_label"]["Disease"] == {"p": 50.0, "r": 66.67, "f": 57.14}
 
 
 def test_scoring_counts_predictions_off_gold_boundaries(conll_file: Path, tmp_path: Path) -> None:
@@ -137,6 +141,10 @@ def test_scoring_counts_predictions_off_gold_boundaries(conll_file: Path, tmp_pa
     scores = bd.score_entities([doc], gold)
     assert scores["predicted_spans_off_gold_token_boundaries"] == 1
     assert scores["r"] == 0.0
+    # the Scorer drops the misaligned prediction (no false positive); the char-span scorer counts it
+    assert scores["p"] == 0.0
+    assert scores["char_spans"]["p"] == 0.0 and scores["char_spans"]["per_label"]["Chemical"]["p"] == 0.0
+    assert scores["char_spans"]["per_label"]["Disease"]["r"] == 0.0
 
 
 def test_predicted_tags_must_match_sentence_lengths(conll_file: Path, tmp_path: Path) -> None:
@@ -175,7 +183,7 @@ def test_targets_and_markdown() -> None:
     assert states["CRF head < 5% of medner inference time"] == "met"
     results["targets"] = compare.targets(results)
     table = compare.markdown(results)
-    assert "| medner | 80.0 | 80.0 | 80.0 |" in table
+    assert "| medner | 80.0 | 80.0 | 80.0 | – | – |" in table
     assert "missed" in table
 
 

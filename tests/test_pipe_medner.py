@@ -222,22 +222,6 @@ def test_factory_registered_for_spacy_load():
     assert isinstance(_nlp().get_pipe("medner"), MedNER)
 
 
-def _listener_nlp(model_name: str) -> Language:
-    nlp = spacy.blank("en")
-    nlp.add_pipe(
-        "transformer",
-        config={
-            "model": {
-                "@architectures": "spacy-medner.TransformerModel.v1",
-                "name": model_name,
-                "get_spans": {"@span_getters": "spacy-transformers.strided_spans.v1", "window": 64, "stride": 48},
-            }
-        },
-    )
-    nlp.add_pipe("medner")  # the default model: TransformerListener + CRF, emission_scale 20
-    return nlp
-
-
 def _check_listener_overfitting(nlp: Language, steps: int, learn_rate: float) -> None:
     from thinc.api import Adam
 
@@ -261,14 +245,14 @@ def _check_listener_overfitting(nlp: Language, steps: int, learn_rate: float) ->
         ]
 
 
-def test_overfitting_IO_transformer_listener(tiny_transformer_dir):
+def test_overfitting_IO_transformer_listener(make_transformer_medner_nlp, tiny_transformer_dir):
     """The default listener architecture, on a tiny random BERT (fast)."""
     fix_random_seed(0)
-    _check_listener_overfitting(_listener_nlp(str(tiny_transformer_dir)), steps=60, learn_rate=1e-3)
+    _check_listener_overfitting(make_transformer_medner_nlp(str(tiny_transformer_dir)), steps=60, learn_rate=1e-3)
 
 
 @pytest.mark.slow
-def test_overfitting_IO_bundled_minilm():
+def test_overfitting_IO_bundled_minilm(make_transformer_medner_nlp):
     """The default listener architecture on the real bundled MiniLM."""
     fix_random_seed(0)
-    _check_listener_overfitting(_listener_nlp("bundled"), steps=40, learn_rate=2e-4)
+    _check_listener_overfitting(make_transformer_medner_nlp("bundled"), steps=40, learn_rate=2e-4)

@@ -11,20 +11,9 @@ TRAIN = [
 ]
 
 
-def _trained_transformer_pipeline(model_dir, tmp_path):
+def _trained_transformer_pipeline(make_nlp, model_dir, tmp_path):
     fix_random_seed(0)
-    nlp = spacy.blank("en")
-    nlp.add_pipe(
-        "transformer",
-        config={
-            "model": {
-                "@architectures": "spacy-medner.TransformerModel.v1",
-                "name": str(model_dir),
-                "get_spans": {"@span_getters": "spacy-transformers.strided_spans.v1", "window": 64, "stride": 48},
-            }
-        },
-    )
-    nlp.add_pipe("medner")
+    nlp = make_nlp(str(model_dir))
     examples = [Example.from_dict(nlp.make_doc(t), {"entities": e}) for t, e in TRAIN]
     nlp.initialize(get_examples=lambda: examples)
     optimizer = nlp.create_optimizer()
@@ -35,8 +24,8 @@ def _trained_transformer_pipeline(model_dir, tmp_path):
     return nlp, path
 
 
-def test_self_contained_medner_keeps_predictions(tiny_transformer_dir, tmp_path):
-    nlp, path = _trained_transformer_pipeline(tiny_transformer_dir, tmp_path)
+def test_self_contained_medner_keeps_predictions(make_transformer_medner_nlp, tiny_transformer_dir, tmp_path):
+    nlp, path = _trained_transformer_pipeline(make_transformer_medner_nlp, tiny_transformer_dir, tmp_path)
     contained = make_self_contained(path)
     assert contained.pipe_names == ["medner"]
     assert "transformer" not in contained.component_names
@@ -55,8 +44,8 @@ def test_self_contained_medner_keeps_predictions(tiny_transformer_dir, tmp_path)
     assert [e.text for e in reloaded(texts[0]).ents] == [e.text for e in contained(texts[0]).ents]
 
 
-def test_plugs_into_host_pipeline_without_breaking_it(tiny_transformer_dir, tmp_path):
-    _, path = _trained_transformer_pipeline(tiny_transformer_dir, tmp_path)
+def test_plugs_into_host_pipeline_without_breaking_it(make_transformer_medner_nlp, tiny_transformer_dir, tmp_path):
+    _, path = _trained_transformer_pipeline(make_transformer_medner_nlp, tiny_transformer_dir, tmp_path)
     contained = make_self_contained(path)
     host = spacy.blank("en")
     host.add_pipe("sentencizer")
