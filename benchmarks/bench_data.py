@@ -156,7 +156,37 @@ def score_entities(predicted: Sequence[Doc], gold: Sequence[Doc]) -> Dict[str, o
     scores = Scorer.score_spans(examples, "ents")
     unaligned = sum(1 for p, g in zip(predicted, gold) for e in p.ents
                     if g.char_span(e.start_char, e.end_char) is None)
-    return _percent(scores, unaligned)
+    result = _percent(scores, unaligned)
+    result["char_spans"] = score_char_spans(predicted, gold)
+    return result
+
+
+def score_char_spans(predicted: Sequence[Doc], gold: Sequence[Doc]) -> Dict[str, object]:
+    """Strict entity P/R/F on (start_char, end_char, label) triples, per doc pair: unlike the Scorer,
+    a predicted span whose boundaries fall inside a gold token counts as a false positive."""
+    tp: Dict[str, int] = {}
+    n_pred: Dict[str, int] = {}
+    n_gold: Dict[str, int] = {}
+    for p, g in zip(predicted, gold):
+        pred = {(e.start_char, e.end_char, e.label_) for e in p.ents}
+        ref = {(e.start_char, e.end_char, e.label_) for e in g.ents}
+        for _, _, label in pred:
+            n_pred[label] = n_pred.get(label, 0) + 1
+        for _, _, label in ref:
+            n_gold[label] = n_gold.get(label, 0) + 1
+        for _, _, label in pred & ref:
+            tp[label] = tp.get(label, 0) + 1
+
+    def prf(t: int, n_p: int, n_g: int) -> Dict[str, float]:
+        p_ = t / n_p if n_p else 0.0
+        r_ = t / n_g if n_g else 0.0
+        f_ = 2 * p_ * r_ / (p_ + r_) if p_ + r_ else 0.0
+        return {"p": round(100 * p_, 2), "r": round(100 * r_, 2), "f": round(100 * f_, 2)}
+
+    labels = sorted(set(n_pred) | set(n_gold))
+    overall = prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+    overall["per_label"] = {lab: prf(tp.get(lab, 0), n_pred.get(lab, 0), n_gold.get(lab, 0)) for lab in labels}
+    return overall
 
 
 def _percent(scores: Dict[str, object], unaligned: int = 0) -> Dict[str, object]:
