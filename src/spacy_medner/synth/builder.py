@@ -119,17 +119,26 @@ class NoteBuilder:
         patient_id: str,
         wrap_width: Optional[int] = None,
         meta: Optional[dict] = None,
+        case: Optional[str] = None,
     ) -> Note:
         """The finished :class:`Note`; ``wrap_width`` hard-wraps long lines.
 
         Wrapping only turns spaces outside PHI spans into line breaks, so the
-        text keeps its length and every offset stays valid.
+        text keeps its length and every offset stays valid.  ``case="upper"``
+        upper-cases the whole note, PHI included, as legacy systems print it
+        (character by character, keeping any character whose upper case is
+        longer, such as ``ß``, so that offsets stay valid).
         """
         text = self.text
+        surfaces = [surface for _, _, _, surface, _ in self._spans]
+        if case == "upper":
+            text, surfaces = _upper(text), [_upper(x) for x in surfaces]
+        elif case is not None:
+            raise ValueError(f"Unknown case {case!r}")
         if wrap_width:
             text = _hard_wrap(text, wrap_width, [(s, e) for s, e, *_ in self._spans])
         spans = []
-        for i, (start, end, label, surface, category) in enumerate(self._spans):
+        for i, ((start, end, label, _, category), surface) in enumerate(zip(self._spans, surfaces)):
             if text[start:end] != surface:  # a broken invariant, never expected
                 raise AssertionError(f"{note_id} P{i}: offsets {start}-{end} lost their {label} surface")
             spans.append(Span(start, end, label, tag_id=f"P{i}", category=category))
@@ -141,6 +150,14 @@ class NoteBuilder:
             source=f"{note_id}.xml",
             meta=dict(meta or {}),
         )
+
+
+def _upper(text: str) -> str:
+    """Upper case without changing the length."""
+    up = text.upper()
+    if len(up) == len(text):
+        return up
+    return "".join(u if len(u) == 1 else ch for ch, u in ((ch, ch.upper()) for ch in text))
 
 
 def _hard_wrap(text: str, width: int, spans: Sequence[Tuple[int, int]]) -> str:

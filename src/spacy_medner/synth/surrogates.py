@@ -18,18 +18,67 @@ from faker import Faker
 
 from .builder import Field, Phi
 
-# Name locales and their weights: mostly US English names, some others.
+# Name locales and their weights: many cultures, as in a US city hospital.
+# ``vi``, ``zh``, ``ja``, ``ko`` and ``ar`` are romanised (Latin-script)
+# names built from Faker's romanised providers or the lists below.
 NAME_LOCALES: Tuple[Tuple[str, float], ...] = (
-    ("en_US", 0.70),
-    ("es_MX", 0.08),
-    ("en_GB", 0.04),
-    ("it_IT", 0.04),
-    ("en_IN", 0.04),
+    ("en_US", 0.44),
+    ("es_MX", 0.06),
+    ("es_CO", 0.02),
+    ("en_GB", 0.03),
+    ("en_IE", 0.02),
+    ("it_IT", 0.03),
+    ("en_IN", 0.05),
     ("fr_FR", 0.03),
-    ("pl_PL", 0.03),
-    ("pt_BR", 0.02),
+    ("pl_PL", 0.02),
+    ("pt_BR", 0.03),
     ("de_DE", 0.02),
+    ("nl_NL", 0.02),
+    ("vi", 0.04),
+    ("zh", 0.04),
+    ("ja", 0.015),
+    ("ko", 0.015),
+    ("en_NG", 0.02),
+    ("yo_NG", 0.015),
+    ("ig_NG", 0.01),
+    ("ar", 0.03),
+    ("en_PK", 0.015),
+    ("tr_TR", 0.01),
+    ("tw_GH", 0.01),
 )
+
+#: romanised Korean names (Faker's ko_KR is Hangul only)
+KOREAN_LAST = ("Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han", "Shin", "Seo", "Kwon", "Hwang", "Ahn", "Song", "Oh", "Yoo", "Hong")
+KOREAN_FIRST = {
+    "M": ("Min-jun", "Seo-jun", "Ji-hoon", "Hyun-woo", "Dong-hyun", "Sung-min", "Jae-won", "Young-ho", "Tae-yang", "Jin"),
+    "F": ("Ji-woo", "Seo-yeon", "Min-ji", "Soo-jin", "Eun-ji", "Hye-jin", "Ji-eun", "Yuna", "Mi-kyung", "Soo-ah"),
+}
+#: romanised Arabic names, with the particles notes keep (al-, bin, bint, Abdel, Abu)
+ARABIC_FIRST = {
+    "M": ("Mohammed", "Muhammad", "Ahmed", "Ahmad", "Omar", "Ali", "Hassan", "Hussein", "Khalid", "Youssef", "Ibrahim", "Tariq", "Karim", "Samir", "Walid", "Abdullah", "Mustafa", "Faisal", "Nabil", "Rami"),
+    "F": ("Fatima", "Aisha", "Mariam", "Layla", "Noor", "Huda", "Salma", "Yasmin", "Rania", "Amira", "Zainab", "Leila", "Hana", "Samira", "Dalia", "Reem"),
+}
+ARABIC_LAST = ("al-Hassan", "Al-Rashid", "El-Sayed", "Abdel Aziz", "Abdelrahman", "bin Saleh", "Haddad", "Khoury", "Nasser", "Mansour", "Saleh", "Hamdan", "Abu Bakr", "al-Amin", "Farouk", "Aziz", "Qureshi", "Darwish", "Ibrahim", "Suleiman", "Abdullah", "El Khatib", "bin Omar", "Al Otaibi")
+#: Vietnamese given names (Faker's vi_VN first_name is unreliable)
+VIETNAMESE_FIRST = {
+    "M": ("Minh", "Tuan", "Quang", "Hung", "Duc", "Hai", "Long", "Phuc", "Khoa", "Thanh", "Nam", "Bao", "Dung", "Trung", "Vinh"),
+    "F": ("Lan", "Huong", "Linh", "Mai", "Thu", "Trang", "Ngoc", "Hoa", "Anh", "Phuong", "Thao", "Nhung", "Hanh", "Yen", "Tuyet"),
+}
+#: surnames with an apostrophe
+APOSTROPHE_LAST = ("O'Brien", "O'Connor", "O'Neill", "O'Malley", "O'Reilly", "O'Donnell", "O'Sullivan", "D'Angelo", "D'Amico", "D'Souza", "DeAngelis", "N'Diaye", "Dell'Aquila", "O'Hara", "D'Costa")
+#: given names that are also ordinary English words
+WORD_FIRST = {
+    "M": ("Mark", "Bill", "Will", "Grant", "Hunter", "Chase", "Rich", "Sonny", "Guy", "Art", "Bob", "Frank", "Miles", "Pat", "Gene"),
+    "F": ("Rose", "Hope", "May", "Faith", "Joy", "Grace", "Amber", "Dawn", "Summer", "Iris", "Olive", "Ruby", "Pearl", "Holly", "June", "Patience", "Star"),
+}
+#: surnames that are also ordinary English words
+WORD_LAST = ("Young", "Park", "Grant", "Long", "Little", "Price", "Stone", "Wood", "Hall", "Black", "White", "Brown", "Green",
+             "King", "Bishop", "Rich", "Small", "Moody", "Hope", "Frank", "Savage", "Rose", "Banks", "Fields", "Case", "Bell",
+             "Cross", "Love", "Lane", "Church", "Hill", "Page", "Sharp", "Strong", "Swift", "Wise", "Best", "Day", "Cook", "Head",
+             "Rice", "Gay", "Mark", "Bill", "Law", "Sterling", "Major", "Early", "Cash", "Foot", "Wolf", "Fox")
+#: surname particles by locale (Spanish, Portuguese, German, French)
+PARTICLES = {"es_MX": ("de la ", "del ", "de los ", "de "), "es_CO": ("de la ", "del "), "pt_BR": ("da ", "dos ", "de "),
+             "de_DE": ("von ",), "fr_FR": ("de ", "Le ", "du "), "it_IT": ("De ", "Di ", "La ")}
 
 PROFESSIONS: Tuple[str, ...] = (
     "teacher", "retired teacher", "nurse", "carpenter", "electrician", "plumber",
@@ -102,13 +151,29 @@ DATE_FORMATS: Dict[str, object] = {
     "m_yy": lambda d: f"{d.month}/{d.year % 100:02d}",
     "m_yyyy": lambda d: f"{d.month:02d}/{d.year}",
     "year": lambda d: str(d.year),
+    "dotted": lambda d: f"{d.month:02d}.{d.day:02d}.{d.year}",
+    "dotted_dmy": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
+    "dmy_abbr": lambda d: f"{d.day} {MONTH_ABBR[d.month - 1]} {d.year}",
+    "dmy_abbr_dash": lambda d: f"{d.day:02d}-{MONTH_ABBR[d.month - 1]}-{d.year}",
+    "legacy_compact": lambda d: f"{d.day:02d}{MONTH_ABBR[d.month - 1].upper()}{d.year}",
+    "slash_iso": lambda d: f"{d.year}/{d.month:02d}/{d.day:02d}",
+    "dash_short": lambda d: f"{d.month}-{d.day}-{d.year % 100:02d}",
+    "abbr_dot": lambda d: f"{MONTH_ABBR[d.month - 1]}. {d.day}, {d.year}",
+    "abbr_day": lambda d: f"{MONTH_ABBR[d.month - 1]} {d.day}",
+    "abbr_ordinal": lambda d: f"{MONTH_ABBR[d.month - 1]} {_ordinal(d.day)}",
+    "abbr_apos_yy": lambda d: f"{MONTH_ABBR[d.month - 1]} '{d.year % 100:02d}",
+    "ordinal_day": lambda d: f"the {_ordinal(d.day)}",
+    "compact_iso": lambda d: f"{d.year}{d.month:02d}{d.day:02d}",
 }
 #: formats naming a full day (for record dates, DOB, admission dates)
-FULL_DATE_FORMATS = ("iso", "mdyy", "mmddyyyy", "mdyyyy", "mmddyy", "dashed", "long", "abbr", "long_nocomma", "day_month_year")
+FULL_DATE_FORMATS = ("iso", "mdyy", "mmddyyyy", "mdyyyy", "mmddyy", "dashed", "long", "abbr", "long_nocomma", "day_month_year",
+                     "iso", "mdyy", "mmddyyyy", "dotted", "dmy_abbr", "dmy_abbr_dash", "slash_iso", "dash_short", "abbr_dot",
+                     "legacy_compact", "dotted_dmy")
 #: formats for a day within the note's year (follow-ups, lab dates)
-SHORT_DATE_FORMATS = ("mmdd", "md", "ordinal_of", "month_ordinal", "month_day", "mdyy", "mmddyyyy", "long")
+SHORT_DATE_FORMATS = ("mmdd", "md", "ordinal_of", "month_ordinal", "month_day", "mdyy", "mmddyyyy", "long",
+                      "md", "abbr_day", "abbr_ordinal", "month_ordinal", "dmy_abbr", "ordinal_day")
 #: formats for a past event (surgeries, diagnoses)
-PAST_DATE_FORMATS = ("year", "year", "year", "month_year", "abbr_month_year", "m_yy", "m_yyyy", "mdyy")
+PAST_DATE_FORMATS = ("year", "year", "year", "month_year", "abbr_month_year", "m_yy", "m_yyyy", "mdyy", "abbr_apos_yy", "year")
 
 
 def format_date(d: dt.date, fmt: str) -> str:
@@ -142,6 +207,7 @@ class Facility:
     phone: str
     fax: str
     url: str
+    domain: str = ""  # the web/e-mail domain, e.g. ``smh.org``
 
 
 class Surrogates:
@@ -167,15 +233,54 @@ class Surrogates:
 
     # -- people -----------------------------------------------------------
     def person(self, sex: Optional[str] = None) -> Person:
+        """A SYNTHETIC person with a name from one of :data:`NAME_LOCALES`.
+
+        Names may be romanised (Chinese, Japanese, Korean, Arabic, Vietnamese),
+        hyphenated, carry an apostrophe or a particle (``van der``, ``de la``,
+        ``bin``), be plain words (``Rose``, ``Young``), or lose their
+        diacritics the way US record systems often drop them.
+        """
         rng = self.rng
         sex = sex or rng.choice("MF")
-        fake = self.faker(weighted(rng, NAME_LOCALES))  # type: ignore[arg-type]
-        first = fake.first_name_male() if sex == "M" else fake.first_name_female()
-        last = fake.last_name()
+        locale: str = weighted(rng, NAME_LOCALES)  # type: ignore[assignment]
+        first, last = self._base_name(locale, sex)
         # keep single tokens free of Faker's occasional titles
-        first = first.split()[0].strip(".,")
-        middle = rng.choice(string.ascii_uppercase) if rng.random() < 0.45 else ""
+        first = first.split()[0].strip(".,") if locale not in ("ko",) else first
+        r = rng.random()
+        if r < 0.035:
+            last = f"{last}-{self._base_name(locale, sex)[1].split()[-1]}"
+        elif r < 0.055:
+            last = rng.choice(APOSTROPHE_LAST)
+        elif r < 0.075 and locale in PARTICLES and " " not in last:
+            last = rng.choice(PARTICLES[locale]) + last
+        elif r < 0.11:
+            last = rng.choice(WORD_LAST)
+        if rng.random() < 0.045:
+            first = rng.choice(WORD_FIRST[sex])
+        if not (first + last).isascii() and rng.random() < 0.45:
+            first, last = _ascii_fold(first), _ascii_fold(last)
+        middle = rng.choice(string.ascii_uppercase) if rng.random() < 0.4 else ""
         return Person(first, middle, last, sex)
+
+    def _base_name(self, locale: str, sex: str) -> Tuple[str, str]:
+        rng = self.rng
+        if locale == "vi":
+            fake = self.faker("vi_VN")
+            return rng.choice(VIETNAMESE_FIRST[sex]), fake.last_name()
+        if locale == "zh":
+            fake = self.faker("zh_CN")
+            return fake.first_romanized_name(), fake.last_romanized_name()
+        if locale == "ja":
+            fake = self.faker("ja_JP")
+            first = fake.first_romanized_name_male() if sex == "M" else fake.first_romanized_name_female()
+            return first, fake.last_romanized_name()
+        if locale == "ko":
+            return rng.choice(KOREAN_FIRST[sex]), rng.choice(KOREAN_LAST)
+        if locale == "ar":
+            return rng.choice(ARABIC_FIRST[sex]), rng.choice(ARABIC_LAST)
+        fake = self.faker(locale)
+        first = fake.first_name_male() if sex == "M" else fake.first_name_female()
+        return first, fake.last_name()
 
     def username(self, person: Person) -> str:
         rng = self.rng
@@ -206,7 +311,18 @@ class Surrogates:
             (Phi("PATIENT", p.first), 0.8 if kind == "narrative" else 0),
             (Phi("PATIENT", p.last.upper()), 0.3),
             ((f"{title}", Phi("PATIENT", p.last)), 0.15 if kind != "header" else 0),
+            ((title.rstrip(".") + " ", Phi("PATIENT", p.last)), 0.6 if kind != "header" else 0),
+            (Phi("PATIENT", f"{p.last}, {p.first} {p.middle}." if p.middle else f"{p.last}, {p.first}"), 0.5),
+            (Phi("PATIENT", f"{p.last} {p.first[0]}"), 0.2),
+            (Phi("PATIENT", f"{p.first[0]}.{p.last[0]}."), 0.1 if kind != "header" else 0),
+            (Phi("PATIENT", f"{p.first} {p.last}".upper()), 0.3 if kind == "header" else 0.05),
         ]
+        if kind == "terse":
+            options = [
+                (Phi("PATIENT", p.full.lower()), 2), (Phi("PATIENT", p.last.lower()), 1), (Phi("PATIENT", p.first.lower()), 1),
+                ((title.rstrip(".").lower() + " ", Phi("PATIENT", p.last.lower())), 1.5), (Phi("PATIENT", p.full), 1),
+                (("pt ", Phi("PATIENT", p.last.lower())), 0.5), (Phi("PATIENT", p.first), 0.5),
+            ]
         return weighted(rng, options)  # type: ignore[return-value]
 
     def doctor_name(self, p: Person, kind: str = "any") -> Field:
@@ -226,11 +342,33 @@ class Surrogates:
             (("DR. ", Phi("DOCTOR", p.last.upper())), 0.3),
             (Phi("DOCTOR", p.last.upper()), 0.3),
             (Phi("DOCTOR", p.initials), 0.4 if kind == "signature" else 0.05),
+            (("Dr ", Phi("DOCTOR", p.last)), 1),
+            ((Phi("DOCTOR", p.last), " MD"), 0.4),
+            (("Dr. ", Phi("DOCTOR", f"{p.first[0]}. {p.last}")), 0.5),
+            ((Phi("DOCTOR", f"{p.last}, {p.first[0]}."), f" {cred}"), 0.2),
+            (("Dr. ", Phi("DOCTOR", p.first)), 0.15 if kind != "signature" else 0),
         ]
+        if kind == "terse":
+            options = [
+                (("dr ", Phi("DOCTOR", p.last.lower())), 3), (("dr. ", Phi("DOCTOR", p.last.lower())), 1),
+                (("Dr ", Phi("DOCTOR", p.last)), 1.5), (("dr ", Phi("DOCTOR", p.last)), 1), (Phi("DOCTOR", p.last.lower()), 0.5),
+                ((Phi("DOCTOR", p.last.lower()), " md"), 0.5), (("md ", Phi("DOCTOR", p.last)), 0.3),
+            ]
+        elif kind == "nurse":
+            options = [
+                ((Phi("DOCTOR", p.full), ", RN"), 3), ((Phi("DOCTOR", p.full), " RN"), 2), ((Phi("DOCTOR", p.first), " RN"), 1.5),
+                ((Phi("DOCTOR", f"{p.first} {p.last[0]}."), ", RN"), 1), ((Phi("DOCTOR", p.initials), " RN"), 0.7),
+                ((Phi("DOCTOR", p.first.lower()), " rn"), 0.5), ((Phi("DOCTOR", p.full), ", BSN, RN"), 0.5),
+                ((Phi("DOCTOR", p.full), ", LPN"), 0.3), ((Phi("DOCTOR", p.full), ", NP"), 0.3),
+            ]
         return weighted(rng, options)  # type: ignore[return-value]
 
-    def relative_name(self, p: Person) -> Field:
-        return weighted(self.rng, [(Phi("PATIENT", p.first), 3), (Phi("PATIENT", p.full), 2)])  # type: ignore[return-value]
+    def relative_name(self, p: Person, kind: str = "any") -> Field:
+        if kind == "terse":
+            return weighted(self.rng, [(Phi("PATIENT", p.first.lower()), 2), (Phi("PATIENT", p.first), 2),
+                                       (Phi("PATIENT", p.full.lower()), 1)])  # type: ignore[return-value]
+        return weighted(self.rng, [(Phi("PATIENT", p.first), 3), (Phi("PATIENT", p.full), 2),
+                                   (Phi("PATIENT", f"{p.first} {p.middle}. {p.last}" if p.middle else p.full), 0.3)])  # type: ignore[return-value]
 
     # -- ages -------------------------------------------------------------
     def age(self, years: int, sex: Optional[str] = None) -> Field:
@@ -252,8 +390,29 @@ class Surrogates:
             ((a, " yr old"), 0.5),
             ((a, "-yr-old"), 0.4),
             (("age ", a, " ", sex_word), 0.3),
+            (("aged ", a), 0.4),
+            ((a, " years of age"), 0.3),
+            ((a, "yo ", sex_letter), 0.4),
+            ((a, " yo ", sex_letter.lower()), 0.3),
+            ((a, " y.o. ", sex_letter), 0.3),
+            ((a, "-yo"), 0.2),
+            ((a, " yrs"), 0.2),
+            ((a, "y"), 0.15),
+            (("(", a, ")"), 0.1),
         ]
         return weighted(rng, options)  # type: ignore[return-value]
+
+    def child_age(self, months: int) -> Field:
+        """A child's age: ``8 mo old``, ``8-month-old``, ``3 wk old``, ``2 yo`` (the span is the number)."""
+        rng = self.rng
+        if months < 1:
+            a = Phi("AGE", str(rng.randint(2, 4)))
+            return weighted(rng, [((a, " wk old"), 1), ((a, "-week-old"), 1), ((a, " wks"), 0.5)])  # type: ignore[return-value]
+        if months < 24:
+            a = Phi("AGE", str(months))
+            return weighted(rng, [((a, " mo old"), 2), ((a, "-month-old"), 2), ((a, " mo"), 1), ((a, "mo"), 0.5), ((a, " month old"), 1)])  # type: ignore[return-value]
+        a = Phi("AGE", str(months // 12))
+        return weighted(rng, [((a, "-year-old"), 2), ((a, " yo"), 1), ((a, " y/o"), 1), ((a, "yo"), 0.5)])  # type: ignore[return-value]
 
     # -- places -----------------------------------------------------------
     def city(self) -> str:
@@ -338,6 +497,7 @@ class Surrogates:
             phone=self.phone(),
             fax=self.phone(),
             url=rng.choice((f"www.{domain}.org", f"http://www.{domain}health.org", f"https://{domain}.org/patients")),
+            domain=rng.choice((f"{domain}.org", f"{domain}health.org", f"{domain}.edu", f"{domain}hc.org")),
         )
 
     def organization(self, kind: str = "any") -> str:
@@ -389,19 +549,35 @@ class Surrogates:
 
     # -- contacts ---------------------------------------------------------
     def phone(self) -> str:
+        """A phone number in one of many styles (the extension is part of the span)."""
         rng = self.rng
         area, ex, num = rng.randint(201, 989), rng.randint(200, 999), rng.randint(0, 9999)
+        ext = rng.randint(2, 9999)
         return weighted(
             rng,
             [
                 (f"({area}){ex}-{num:04d}", 3),
                 (f"({area}) {ex}-{num:04d}", 3),
                 (f"{area}-{ex}-{num:04d}", 3),
-                (f"{area}.{ex}.{num:04d}", 1),
+                (f"{area}.{ex}.{num:04d}", 1.2),
                 (f"{ex}-{num:04d}", 1),
                 (f"{area} {ex} {num:04d}", 0.5),
                 (f"1-{area}-{ex}-{num:04d}", 0.5),
                 (f"x{rng.randint(1, 9)}-{num:04d}", 0.5),
+                (f"+1 ({area}) {ex}-{num:04d}", 0.6),
+                (f"+1-{area}-{ex}-{num:04d}", 0.4),
+                (f"+1 {area} {ex} {num:04d}", 0.3),
+                (f"{area}{ex}{num:04d}", 0.6),
+                (f"{ex}-{num:04d} ext {ext}", 0.4),
+                (f"({area}) {ex}-{num:04d} x{ext}", 0.4),
+                (f"{area}-{ex}-{num:04d} ext. {ext}", 0.3),
+                (f"{area}/{ex}-{num:04d}", 0.3),
+                (f"1 ({area}) {ex} {num:04d}", 0.2),
+                (f"+44 20 {rng.randint(7000, 8999)} {num:04d}", 0.15),
+                (f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}", 0.1),
+                (f"+52 55 {rng.randint(1000, 9999)} {num:04d}", 0.1),
+                (f"+91 {rng.randint(70000, 99999)} {rng.randint(10000, 99999)}", 0.1),
+                (f"+234 80{rng.randint(1, 9)} {rng.randint(100, 999)} {num:04d}", 0.05),
             ],
         )  # type: ignore[return-value]
 
@@ -409,33 +585,62 @@ class Surrogates:
         rng = self.rng
         return rng.choice((str(rng.randint(10000, 99999)), f"{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"))
 
-    def email(self, person: Optional[Person] = None) -> str:
-        if person is not None and self.rng.random() < 0.6:
-            local = self.rng.choice(
-                (f"{_ascii_lower(person.first)}.{_ascii_lower(person.last)}",
-                 f"{_ascii_lower(person.first)[:1]}{_ascii_lower(person.last)}{self.rng.randint(1, 99)}")
-            )
-            return f"{local}@{self.us.free_email_domain()}"
+    def email(self, person: Optional[Person] = None, domain: Optional[str] = None) -> str:
+        """An e-mail address: personal (free mail), institutional (``domain``) or Faker's."""
+        rng = self.rng
+        if person is not None and rng.random() < 0.75:
+            first, last = _ascii_lower(person.first), _ascii_lower(person.last)
+            local = weighted(rng, [
+                (f"{first}.{last}", 3), (f"{first[:1]}{last}{rng.randint(1, 99)}", 2), (f"{first[:1]}{last}", 2),
+                (f"{first}_{last}{rng.randint(60, 99)}", 1), (f"{first}{rng.randint(1, 9999)}", 1),
+                (f"{last}.{first[:1]}", 0.5), (f"{first}{last[:1]}", 0.5), (f"{self.us.word()}{first[:3]}{rng.randint(1, 99)}", 0.5),
+            ])
+            host = domain or weighted(rng, [(self.us.free_email_domain(), 4), ("comcast.net", 0.5), ("icloud.com", 0.7),
+                                            ("aol.com", 0.5), ("verizon.net", 0.3), (self.us.domain_name(), 1)])
+            return f"{local}@{host}"
+        if domain is not None:
+            box = rng.choice(("scheduling", "referrals", "medrecords", "cardiology.appts", "nurseline", "billing", "clinic", "info", "frontdesk"))
+            return f"{box}@{domain}"
         return self.us.email()
 
-    def url(self) -> str:
+    def url(self, domain: Optional[str] = None) -> str:
+        """A web address: a hospital site, a portal or telehealth link, or Faker's."""
         rng, us = self.rng, self.us
+        dom = domain or us.domain_name()
         return weighted(
             rng,
             [
                 (us.url().rstrip("/"), 2),
                 (f"www.{us.domain_name()}", 2),
                 (f"https://{us.domain_name()}/{us.uri_path()}", 1),
+                (f"https://mychart.{dom}", 1),
+                (f"https://portal.{dom}/login", 1),
+                (f"www.{dom}", 1.5),
+                (f"{dom}/patients", 0.5),
+                (f"http://www.{dom}/find-a-doctor", 0.5),
+                (f"https://telehealth.{dom}/visit/{rng.randint(10**7, 10**8)}", 0.7),
+                (f"https://meet.{dom}/j/{rng.randint(10**9, 10**10)}", 0.5),
+                (f"https://{dom}/forms/{rng.choice(('release', 'intake', 'consent'))}.pdf", 0.4),
             ],
         )  # type: ignore[return-value]
 
     def ipaddr(self) -> str:
-        return self.us.ipv4_private() if self.rng.random() < 0.5 else self.us.ipv4_public()
+        """An IPv4 (private or public) or IPv6 address."""
+        rng, us = self.rng, self.us
+        r = rng.random()
+        if r < 0.4:
+            return us.ipv4_private()
+        if r < 0.75:
+            return us.ipv4_public()
+        if r < 0.9:
+            return us.ipv6()
+        groups = [f"{rng.randint(0, 0xFFFF):x}" for _ in range(4)]
+        return f"{rng.choice(('2001:db8', 'fe80', '2600:1700', '2a02:c7f'))}:{':'.join(groups[:2])}::{groups[2]}"
 
     # -- identifiers ------------------------------------------------------
     def mrn(self, style: Optional[int] = None) -> str:
         rng = self.rng
-        style = rng.randint(0, 5) if style is None else style
+        style = rng.randint(0, 7) if style is None else style
         if style == 0:
             return str(rng.randint(1_000_000, 9_999_999))
         if style == 1:
@@ -446,25 +651,35 @@ class Surrogates:
             return f"{rng.randint(0, 9_999_999):010d}"
         if style == 4:
             return f"{rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}-{rng.randint(0, 9)}"
-        return f"{rng.choice(string.ascii_uppercase)}{rng.randint(1_000_000, 9_999_999)}"
+        if style == 5:
+            return f"{rng.choice(string.ascii_uppercase)}{rng.randint(1_000_000, 9_999_999)}"
+        if style == 6:
+            return f"{rng.randint(0, 999_999):08d}"
+        return f"{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
 
     def ssn(self) -> str:
         s = self.us.ssn()
-        return s.replace("-", "") if self.rng.random() < 0.2 else s
+        return weighted(self.rng, [(s, 6), (s.replace("-", ""), 2), (s.replace("-", " "), 1), (s.replace("-", "."), 0.3)])  # type: ignore[return-value]
 
     def healthplan(self) -> str:
         rng = self.rng
         letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 3)))
         return rng.choice(
             (f"{letters}{rng.randint(100_000_000, 999_999_999)}", f"{rng.randint(10**10, 10**11 - 1)}",
-             f"{letters}-{rng.randint(100_000, 999_999)}-{rng.randint(10, 99)}")
+             f"{letters}-{rng.randint(100_000, 999_999)}-{rng.randint(10, 99)}",
+             # a Medicare beneficiary identifier shape: 1EG4-TE5-MK73
+             f"{rng.randint(1, 9)}{rng.choice('ACDEFGHJKMNPQRTUVWXY')}{rng.choice('ACDEFGHJKMNPQRTUVWXY0123456789')}{rng.randint(0, 9)}-"
+             f"{rng.choice('ACDEFGHJKMNPQRTUVWXY')}{rng.choice('ACDEFGHJKMNPQRTUVWXY')}{rng.randint(0, 9)}-"
+             f"{rng.choice('ACDEFGHJKMNPQRTUVWXY')}{rng.choice('ACDEFGHJKMNPQRTUVWXY')}{rng.randint(10, 99)}",
+             f"{rng.choice(('W', 'XYZ', 'MA', 'ZGP'))}{rng.randint(10**8, 10**9)}")
         )
 
     def account(self) -> str:
         rng = self.rng
         return rng.choice(
             (str(rng.randint(10**7, 10**9)), f"{rng.randint(10**6, 10**7)}-{rng.randint(1, 99):02d}",
-             f"A{rng.randint(10**6, 10**8)}")
+             f"A{rng.randint(10**6, 10**8)}", f"{rng.randint(10**9, 10**10)}", f"V{rng.randint(10**7, 10**8)}",
+             f"{rng.randint(100, 999)}-{rng.randint(1000, 9999)}-{rng.randint(100, 999)}")
         )
 
     def license(self) -> str:
@@ -506,6 +721,15 @@ class Surrogates:
                 (f"{rng.choice(string.ascii_uppercase)}{rng.choice(string.ascii_uppercase)}{rng.randint(10**4, 10**6)}", 1),
             ],
         )  # type: ignore[return-value]
+
+
+def _ascii_fold(text: str) -> str:
+    """``text`` without diacritics (``Nguyễn`` -> ``Nguyen``, ``Łukasz`` -> ``Lukasz``)."""
+    import unicodedata
+
+    text = text.replace("\u0141", "L").replace("\u0142", "l").replace("\u0110", "D").replace("\u0111", "d").replace("\u0131", "i")
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return folded if folded.strip() else text
 
 
 def _ascii_lower(text: str) -> str:
