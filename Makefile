@@ -14,6 +14,8 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install -e ".[test]"
+	# medSpaCy 1.3.1 and PyRuSH 1.0.13 pin spacy<3.8 but run on 3.8; their imports come from the `hosts` extra
+	$(BIN)/python -m pip install --no-deps "medspacy==1.3.1" "PyRuSH==1.0.13"
 
 # Command 1: install and run `spacy project run all` on the embedded SYNTHETIC default.
 all: install
