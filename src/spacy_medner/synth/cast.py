@@ -114,7 +114,8 @@ class World:
         sur, rng = self.sur, self.sur.rng
         person = sur.person()
         age = weighted(
-            rng, [(rng.randint(19, 39), 0.15), (rng.randint(40, 64), 0.4), (rng.randint(65, 89), 0.38), (rng.randint(90, 103), 0.07)]
+            rng, [(rng.randint(0, 17), 0.06), (rng.randint(19, 39), 0.15), (rng.randint(40, 64), 0.38), (rng.randint(65, 89), 0.35),
+                  (rng.randint(90, 103), 0.06)]
         )
         first = dt.date(rng.randint(FIRST_YEAR, LAST_YEAR - 3), 1, 1) + dt.timedelta(days=rng.randint(0, 364))
         dob = first - dt.timedelta(days=int(age) * 365 + rng.randint(0, 364))  # type: ignore[arg-type]
@@ -134,8 +135,10 @@ class World:
         relation = rng.choice(
             {"M": ("husband", "son", "brother", "partner"), "F": ("wife", "daughter", "sister", "partner")}[relative_sex]
         )
+        if int(age) < 18:  # a child: the relative is a parent
+            relation = {"M": "father", "F": "mother"}[relative_sex]
         relative = sur.person(sex=relative_sex)
-        if relation in ("wife", "husband", "son", "daughter") and rng.random() < 0.7:
+        if relation in ("wife", "husband", "son", "daughter", "father", "mother") and rng.random() < 0.7:
             relative = Person(relative.first, relative.middle, person.last, relative.sex)
         n_surg = rng.randint(0, 3)
         device = rng.choice(("pacemaker", "ICD", "insulin pump", "spinal cord stimulator", "LVAD")) if rng.random() < 0.15 else None
@@ -153,7 +156,7 @@ class World:
             ssn=sur.ssn(),
             insurer=sur.organization("insurer"),
             healthplan=sur.healthplan(),
-            profession=sur.profession(),
+            profession=sur.profession() if int(age) >= 18 else "student",
             employer=sur.organization(),
             origin=sur.country() if rng.random() < 0.2 else None,
             relative=relative,

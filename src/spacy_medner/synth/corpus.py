@@ -19,7 +19,8 @@ from ..corpus.records import Note
 from ..labels import TYPES
 from .builder import NoteBuilder
 from .cast import World
-from .notes import NOTE_KINDS, choose_kind
+from .kinds import dictation_block
+from .notes import DICTATED_KINDS, MIXED_CASE_KINDS, NOTE_KINDS, choose_kind
 from .sections import NoteContext, Style
 from .surrogates import Surrogates, weighted
 
@@ -31,6 +32,10 @@ _FORCE_WINDOW = 6
 RECORDS_PER_PATIENT = ((1, 0.15), (2, 0.25), (3, 0.25), (4, 0.2), (5, 0.15))
 #: fraction of tags written with the release's quirk element ``PHI``
 QUIRK_RATE = 0.02
+#: fraction of dictatable notes that carry ``Dictated by / Transcribed by`` lines
+DICTATION_RATE = 0.15
+#: fraction of notes printed ALL-CAPS, PHI included (legacy systems)
+UPPER_RATE = 0.06
 
 README_NAME = "README.txt"
 
@@ -85,7 +90,7 @@ def generate_notes(n: int, seed: int = 0) -> Iterator[Note]:
 
 
 def _compose(rng, sur, world, patient, record_index: int, forced: List[str], seed: int) -> Note:
-    kind = choose_kind(rng)
+    kind = choose_kind(rng, patient, patient.record_dates[record_index])
     author = rng.choice(patient.specialists + [patient.pcp]) if rng.random() < 0.6 else world.clinician()
     facility = patient.hospital if rng.random() < 0.75 else author.facility
     style = Style.random(rng)
@@ -103,6 +108,9 @@ def _compose(rng, sur, world, patient, record_index: int, forced: List[str], see
     )
     writer, _ = NOTE_KINDS[kind]
     writer(ctx, forced)
+    if kind in DICTATED_KINDS and rng.random() < DICTATION_RATE:
+        dictation_block(ctx)
+    case = "upper" if kind not in MIXED_CASE_KINDS and rng.random() < UPPER_RATE else None
     missing = [t for t in forced if t not in ctx.b.labels]
     if missing:  # a composer that skipped its extras block: never expected
         raise AssertionError(f"note kind {kind} did not write forced TYPEs {missing}")
@@ -111,8 +119,10 @@ def _compose(rng, sur, world, patient, record_index: int, forced: List[str], see
         note_id,
         patient.patient_id,
         wrap_width=style.wrap_width,
+        case=case,
         meta={
             "kind": kind,
+            "case": case or "mixed",
             "record_date": ctx.date.isoformat(),
             "synthetic": "true",
             "generator": "spacy_medner.synth",

@@ -36,6 +36,8 @@ from .sections import (
     social_section,
     ap_section,
 )
+from .kinds import MORE_KINDS, table_block
+from .phrases import DISTRACTORS
 from .surrogates import weighted
 
 
@@ -96,6 +98,7 @@ def discharge_summary(ctx: NoteContext, forced: Sequence[str]) -> None:
     _maybe(ctx, 0.45, family_section)
     _maybe(ctx, 0.8, exam_section)
     _maybe(ctx, 0.7, labs_section)
+    _maybe(ctx, 0.2, table_block)
     _maybe(ctx, 0.45, imaging_section)
     # hospital course
     ctx.header("course", inline_ok=False)
@@ -190,6 +193,7 @@ def progress_note(ctx: NoteContext, forced: Sequence[str]) -> None:
         w(ctx)
     exam_section(ctx, with_vitals=rng.random() < 0.9)
     _maybe(ctx, 0.5, labs_section)
+    _maybe(ctx, 0.15, table_block)
     _maybe(ctx, 0.2, imaging_section)
     ap_section(ctx)
     _maybe(ctx, 0.3, health_maintenance_section)
@@ -318,6 +322,7 @@ def ed_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     for name, findings in rng.sample(cl.EXAM, k=rng.randint(4, 8)):
         b.line(f"{name}: {rng.choice(findings)}")
     _maybe(ctx, 0.8, labs_section)
+    _maybe(ctx, 0.1, table_block)
     _maybe(ctx, 0.6, imaging_section)
     ctx.header("ed_course", inline_ok=False)
     t = arrival_minute + rng.randint(10, 50)
@@ -483,14 +488,38 @@ def telephone_note(ctx: NoteContext, forced: Sequence[str]) -> None:
 
 
 NOTE_KINDS: Dict[str, Tuple[Callable[[NoteContext, Sequence[str]], None], float]] = {
-    "discharge_summary": (discharge_summary, 0.26),
-    "progress_note": (progress_note, 0.32),
-    "clinic_letter": (clinic_letter, 0.16),
-    "ed_note": (ed_note, 0.12),
-    "radiology_report": (radiology_report, 0.07),
-    "telephone_note": (telephone_note, 0.07),
+    "discharge_summary": (discharge_summary, 0.18),
+    "progress_note": (progress_note, 0.22),
+    "clinic_letter": (clinic_letter, 0.10),
+    "ed_note": (ed_note, 0.09),
+    "radiology_report": (radiology_report, 0.06),
+    "telephone_note": (telephone_note, 0.05),
 }
+NOTE_KINDS.update(MORE_KINDS)
+
+#: kinds that may carry ``Dictated by / Transcribed by`` lines
+DICTATED_KINDS = ("discharge_summary", "progress_note", "clinic_letter", "ed_note", "radiology_report", "operative_report",
+                  "pathology_report", "psychiatry_note", "outpatient_letter")
+#: kinds never printed ALL-CAPS (typed by patients or machines)
+MIXED_CASE_KINDS = ("portal_message", "telehealth_it")
 
 
-def choose_kind(rng) -> str:
-    return weighted(rng, [(k, w) for k, (_, w) in NOTE_KINDS.items()])  # type: ignore[return-value]
+def choose_kind(rng, patient=None, day=None) -> str:
+    """A note kind; with ``patient`` only kinds that fit their age and sex (children get pediatric notes)."""
+    options = [(k, w) for k, (_, w) in NOTE_KINDS.items()]
+    if patient is not None:
+        age = patient.age_on(day) if day is not None else 40
+        female = patient.person.sex == "F"
+        fits = []
+        for k, w in options:
+            if k == "pediatric_note":
+                w = 1.2 if age < 18 else 0.0
+            elif k == "obstetric_note" and not (female and 16 <= age <= 48):
+                w = 0.0
+            elif k == "obstetric_note":
+                w *= 4
+            elif age < 18 and k in ("discharge_summary", "progress_note", "clinic_letter"):
+                w *= 0.3
+            fits.append((k, w))
+        options = fits
+    return weighted(rng, options)  # type: ignore[return-value]

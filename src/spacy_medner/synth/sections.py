@@ -11,6 +11,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import clinical as cl
 from .builder import Field, NoteBuilder, Phi
+from .phrases import DISTRACTORS
 from .cast import Clinician, Patient, World
 from .surrogates import (
     FULL_DATE_FORMATS,
@@ -320,6 +321,8 @@ def hpi_section(ctx: NoteContext, reason: Optional[str] = None, n_extra: Tuple[i
     if rng.random() < 0.25:
         b.emit(" {H} was recently hospitalized at {h} for {r}.", H=ctx.he.capitalize(),
                h=ctx.hospital(ctx.world.facility()), r=rng.choice(cl.SYMPTOMS))
+    if rng.random() < 0.3:
+        b.add(" " + rng.choice(DISTRACTORS))
     if rng.random() < 0.15:
         b.emit(" History obtained from {h} {r} {n}, who accompanies {him}.", h=ctx.his, r=ctx.patient.relation,
                n=ctx.sur.relative_name(ctx.patient.relative), him="him" if ctx.he == "he" else "her")

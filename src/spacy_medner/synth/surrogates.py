@@ -371,8 +371,13 @@ class Surrogates:
                                    (Phi("PATIENT", f"{p.first} {p.middle}. {p.last}" if p.middle else p.full), 0.3)])  # type: ignore[return-value]
 
     # -- ages -------------------------------------------------------------
-    def age(self, years: int, sex: Optional[str] = None) -> Field:
-        """``55yo``, ``55-year-old``, ``age 55``, ``92 y/o``, ``55M``... (the span is the number)."""
+    def age(self, years: int, sex: Optional[str] = None, with_sex: bool = False) -> Field:
+        """``55yo``, ``55-year-old``, ``age 55``, ``92 y/o``, ``aged 91``... (the span is the number).
+
+        Forms that carry the sex (``55M``, ``72 yo m``, ``age 55 woman``) only
+        with ``with_sex`` (where no sex word follows).
+        """
+        ws = 1.0 if with_sex else 0.0
         rng = self.rng
         a = Phi("AGE", str(years))
         sex_word = {"M": "man", "F": "woman"}.get(sex or "", "patient")
@@ -385,16 +390,16 @@ class Surrogates:
             ((a, " y/o"), 2),
             ((a, "y/o"), 0.7),
             ((a, " y.o."), 0.7),
-            ((a, sex_letter), 0.5),
-            ((a, " ", sex_letter), 0.4),
+            ((a, sex_letter), 2 * ws),
+            ((a, " ", sex_letter), 1 * ws),
             ((a, " yr old"), 0.5),
             ((a, "-yr-old"), 0.4),
-            (("age ", a, " ", sex_word), 0.3),
+            (("age ", a, " ", sex_word), 0.5 * ws),
             (("aged ", a), 0.4),
             ((a, " years of age"), 0.3),
-            ((a, "yo ", sex_letter), 0.4),
-            ((a, " yo ", sex_letter.lower()), 0.3),
-            ((a, " y.o. ", sex_letter), 0.3),
+            ((a, "yo ", sex_letter), 1 * ws),
+            ((a, " yo ", sex_letter.lower()), 1 * ws),
+            ((a, " y.o. ", sex_letter), 0.6 * ws),
             ((a, "-yo"), 0.2),
             ((a, " yrs"), 0.2),
             ((a, "y"), 0.15),
