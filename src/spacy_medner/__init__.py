@@ -5,3 +5,7 @@ pipe), converters for clinical de-identification corpora, a synthetic i2b2
 2014-format corpus, evaluation and de-identification.
 """
 __version__ = "0.1.0"
+
+from .compose import add_to_pipeline, configure  # noqa: E402
+
+__all__ = ["add_to_pipeline", "configure", "__version__"]

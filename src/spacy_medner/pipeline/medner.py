@@ -20,6 +20,7 @@ from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
 from ..layers.crf import crf_decode_with_confidence, crf_nll_loss, n_labels_for_tags, n_tags, tag_names
+from .patterns import PatternMatcher, RuleMatch, default_patterns, validate_patterns
 
 DEFAULT_MEDNER_MODEL = """
 [model]
@@ -37,9 +38,16 @@ upstream = "*"
 """
 DEFAULT_MEDNER_MODEL_CONFIG = Config().from_str(DEFAULT_MEDNER_MODEL)["model"]
 DEFAULT_SPANS_KEY = "medner"
+#: Settings of the pipe: factory arguments, kept in the pipeline's config (not in ``cfg``),
+#: so load-time config overrides win over what was saved.
+SETTINGS = ("entity_bias", "overwrite_ents", "set_ents", "spans_key", "use_patterns")
+#: ``span.attrs``-like provenance of an entity in ``doc.spans[spans_key].attrs["sources"]``.
+SOURCE_CRF = "crf"
+SOURCE_RULE = "rule"
 
-#: Predictions: per doc, the BILUO tag ids and ``(start, end, probability)`` of each entity.
-Predictions = Tuple[List[numpy.ndarray], List[List[Tuple[int, int, float]]]]
+#: Predictions: per doc, the BILUO tag ids, ``(start, end, probability)`` of each entity,
+#: and the pattern matches that constrained the decoding.
+Predictions = Tuple[List[numpy.ndarray], List[List[Tuple[int, int, float]]], List[List[RuleMatch]]]
 
 
 def medner_score(examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
@@ -54,7 +62,9 @@ def medner_score(examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
         "model": DEFAULT_MEDNER_MODEL_CONFIG,
         "entity_bias": 0.0,
         "overwrite_ents": True,
+        "set_ents": True,
         "spans_key": DEFAULT_SPANS_KEY,
+        "use_patterns": True,
         "scorer": {"@scorers": "spacy.ner_scorer.v1"},
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
@@ -65,7 +75,9 @@ def make_medner(
     model: Model[List[Doc], List[Floats2d]],
     entity_bias: float,
     overwrite_ents: bool,
+    set_ents: bool,
     spans_key: str,
+    use_patterns: bool,
     scorer: Optional[Callable],
 ) -> "MedNER":
     """Create a ``medner`` component.
@@ -76,7 +88,11 @@ def make_medner(
     overwrite_ents (bool): True replaces ``doc.ents`` as spaCy's ``ner`` does;
         False keeps entities already on the Doc and adds only predictions that
         do not overlap them (the CRF is constrained to tag those tokens O).
+    set_ents (bool): False leaves ``doc.ents`` alone and writes the entities
+        only to ``doc.spans[spans_key]`` (what a host pipeline usually wants).
     spans_key (str): ``doc.spans`` key for the predicted entities with scores.
+    use_patterns (bool): apply the PHI patterns (``cfg["patterns"]``) as
+        decoding constraints: matched tokens must take the pattern's tags.
     """
     return MedNER(
         nlp.vocab,
@@ -84,7 +100,9 @@ def make_medner(
         name,
         entity_bias=entity_bias,
         overwrite_ents=overwrite_ents,
+        set_ents=set_ents,
         spans_key=spans_key,
+        use_patterns=use_patterns,
         scorer=scorer,
     )
 
@@ -100,19 +118,25 @@ class MedNER(TrainablePipe):
         *,
         entity_bias: float = 0.0,
         overwrite_ents: bool = True,
+        set_ents: bool = True,
         spans_key: str = DEFAULT_SPANS_KEY,
+        use_patterns: bool = True,
         scorer: Optional[Callable] = medner_score,
     ) -> None:
         self.vocab = vocab
         self.model = model
         self.name = name
         self.scorer = scorer
-        self.cfg: Dict[str, Any] = {
-            "labels": [],
-            "entity_bias": entity_bias,
-            "overwrite_ents": overwrite_ents,
-            "spans_key": spans_key,
-        }
+        # Learnt state, serialized with the weights.  The settings below are
+        # not in cfg: they come from the pipeline's config (factory arguments),
+        # so `spacy.load(..., config=...)` overrides win over a saved model.
+        self.cfg: Dict[str, Any] = {"labels": [], "patterns": default_patterns()}
+        self.entity_bias = entity_bias
+        self.overwrite_ents = bool(overwrite_ents)
+        self.set_ents = bool(set_ents)
+        self.spans_key = spans_key
+        self.use_patterns = bool(use_patterns)
+        self._matcher: Optional[Tuple[Tuple[str, ...], int, PatternMatcher]] = None
 
     @property
     def labels(self) -> Tuple[str, ...]:
@@ -130,49 +154,77 @@ class MedNER(TrainablePipe):
 
     @property
     def entity_bias(self) -> float:
-        return float(self.cfg["entity_bias"])
+        return self._entity_bias
 
     @entity_bias.setter
     def entity_bias(self, value: float) -> None:
-        self.cfg["entity_bias"] = float(value)
+        self._entity_bias = float(value)
+
+    @property
+    def patterns(self) -> List[Dict[str, str]]:
+        """The PHI patterns (see :mod:`.patterns`); saved with the pipe."""
+        return list(self.cfg.get("patterns", []))
+
+    @patterns.setter
+    def patterns(self, patterns: Iterable[Dict[str, str]]) -> None:
+        self.cfg["patterns"] = validate_patterns(patterns)
+
+    def rule_matches(self, doc: Doc) -> List[RuleMatch]:
+        """The pattern matches on ``doc`` for this pipe's labels (empty when patterns are off)."""
+        if not self.use_patterns or not self.labels:
+            return []
+        key = (self.labels, id(self.cfg.get("patterns")))
+        if self._matcher is None or self._matcher[:2] != key:
+            self._matcher = (key[0], key[1], PatternMatcher(self.cfg.get("patterns", []), self.labels))
+        return self._matcher[2](doc)
 
     @property
     def crf(self) -> Model:
         return self.model.get_ref("crf")
 
     def predict(self, docs: Iterable[Doc]) -> Predictions:
-        """Decode the best valid BILUO sequence per doc, with entity probabilities."""
+        """Decode the best valid BILUO sequence per doc, with entity probabilities.
+
+        PHI pattern matches constrain the decoding: their tokens may only take
+        the pattern's tags, and the CRF decodes everything else around them.
+        """
         docs = list(docs)
+        rules = [self._applicable_rules(doc) for doc in docs]
         if not any(len(doc) for doc in docs):
-            return [numpy.zeros((len(doc),), dtype="int64") for doc in docs], [[] for _ in docs]
+            return [numpy.zeros((len(doc),), dtype="int64") for doc in docs], [[] for _ in docs], rules
         emissions = self.model.predict(docs)
-        masks = self._tag_masks(docs)
+        masks = self._tag_masks(docs, rules=rules)
         paths, spans = crf_decode_with_confidence(self.crf, emissions, masks, entity_bias=self.entity_bias)
-        return [self.model.ops.to_numpy(p) for p in paths], spans
+        return [self.model.ops.to_numpy(p) for p in paths], spans, rules
 
     def set_annotations(self, docs: Iterable[Doc], predictions: Predictions) -> None:
-        """Write the decoded entities to ``doc.ents`` and ``doc.spans[spans_key]``."""
-        paths, scored_spans = predictions
+        """Write the entities to ``doc.spans[spans_key]`` and, if ``set_ents``, to ``doc.ents``.
+
+        The span group's ``attrs["scores"]`` holds each entity's exact CRF
+        probability and ``attrs["sources"]`` where it came from: ``"crf"`` or
+        ``"rule:<pattern id>"``.
+        """
+        paths, scored_spans, rules = predictions
         names = self.tag_names
-        overwrite = self.cfg["overwrite_ents"]
-        for doc, path, doc_spans in zip(docs, paths, scored_spans):
+        for doc, path, doc_spans, doc_rules in zip(docs, paths, scored_spans, rules):
             tags = [names[i] for i in path.tolist()]
             ents = biluo_tags_to_spans(doc, tags) if tags else []
             scores = [p for _, _, p in doc_spans]
-            if overwrite:
+            by_rule = {(r.start, r.end): r.rule_id for r in doc_rules}
+            sources = [
+                f"{SOURCE_RULE}:{by_rule[(e.start, e.end)]}" if (e.start, e.end) in by_rule else SOURCE_CRF for e in ents
+            ]
+            if self.set_ents and self.overwrite_ents:
                 doc.set_ents(ents, default="outside")
-                kept = ents
-            else:
+            elif self.set_ents:
                 occupied = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-                kept_scores = [
-                    (ent, s) for ent, s in zip(ents, scores) if not any(i in occupied for i in range(ent.start, ent.end))
-                ]
-                kept = [ent for ent, _ in kept_scores]
-                scores = [s for _, s in kept_scores]
-                doc.set_ents(kept, default="unmodified")
-            group = SpanGroup(doc, name=self.cfg["spans_key"], spans=kept)
+                keep = [not any(i in occupied for i in range(e.start, e.end)) for e in ents]
+                ents, scores, sources = ([x for x, k in zip(xs, keep) if k] for xs in (ents, scores, sources))
+                doc.set_ents(ents, default="unmodified")
+            group = SpanGroup(doc, name=self.spans_key, spans=ents)
             group.attrs["scores"] = numpy.asarray(scores, dtype="float32")
-            doc.spans[self.cfg["spans_key"]] = group
+            group.attrs["sources"] = sources
+            doc.spans[self.spans_key] = group
 
     def update(
         self,
@@ -266,17 +318,35 @@ class MedNER(TrainablePipe):
         tags = example.get_aligned_ner()
         return numpy.asarray([index.get(tag, -1) if tag else -1 for tag in tags], dtype="int64")
 
-    def _tag_masks(self, docs: List[Doc], gold: Optional[List[numpy.ndarray]] = None) -> List[numpy.ndarray]:
+    def _keeps_existing(self) -> bool:
+        return self.set_ents and not self.overwrite_ents
+
+    def _applicable_rules(self, doc: Doc) -> List[RuleMatch]:
+        """Pattern matches that may constrain ``doc``: not over entities that are kept."""
+        matches = self.rule_matches(doc)
+        if matches and self._keeps_existing() and doc.ents:
+            occupied = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+            matches = [m for m in matches if not any(i in occupied for i in range(m.start, m.end))]
+        return matches
+
+    def _tag_masks(
+        self,
+        docs: List[Doc],
+        gold: Optional[List[numpy.ndarray]] = None,
+        rules: Optional[List[List[RuleMatch]]] = None,
+    ) -> List[numpy.ndarray]:
         """Per-token allowed tags.
 
         Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``).
-        When keeping existing entities, their tokens may only be ``O``.  Gold
-        tags are always allowed, so training never contradicts the data.
+        When keeping existing entities, their tokens may only be ``O``.  A
+        pattern match's tokens may only take its tags (``U``, or ``B I… L``).
+        Gold tags are always allowed, so training never contradicts the data.
         """
         K = n_tags(len(self.labels))
         n_labels = n_labels_for_tags(K)
         boundary_tags = numpy.concatenate([1 + 4 * numpy.arange(n_labels) + k for k in (0, 2, 3)])
-        keep_existing = not self.cfg["overwrite_ents"]
+        label_index = {label: i for i, label in enumerate(self.labels)}
+        keep_existing = self._keeps_existing()
         masks = []
         for i, doc in enumerate(docs):
             mask = numpy.ones((len(doc), K), dtype=bool)
@@ -286,6 +356,15 @@ class MedNER(TrainablePipe):
             if keep_existing and doc.ents:
                 for ent in doc.ents:
                     mask[ent.start : ent.end, 1:] = False
+            for match in rules[i] if rules is not None else ():
+                first = 1 + 4 * label_index[match.label]
+                mask[match.start : match.end] = False
+                if match.end - match.start == 1:
+                    mask[match.start, first + 3] = True
+                else:
+                    mask[match.start, first] = True
+                    mask[match.start + 1 : match.end - 1, first + 1] = True
+                    mask[match.end - 1, first + 2] = True
             if gold is not None:
                 known = gold[i] >= 0
                 mask[numpy.nonzero(known)[0], gold[i][known]] = True

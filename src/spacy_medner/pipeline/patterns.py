@@ -1,0 +1,121 @@
+"""The pattern stage: PHI with a shape (email, URL, IP, SSN, phone, ZIP, dates, ages).
+
+Patterns are data, not code: JSON lines shipped in ``spacy_medner/data/phi_patterns.jsonl``
+(and saved with every ``medner`` component as ``patterns.jsonl``), one object per line::
+
+    {"id": "email", "label": "EMAIL", "pattern": "...regex...", "flags": "i"}
+
+``label`` is an i2b2 2014 TYPE. A pattern with a named group ``phi`` marks only that
+group; the rest of the match is context (``fax: (?P<phi>...)``). Matches run over
+``doc.text`` and are mapped to whole tokens. Overlapping matches are resolved longest
+first, then by order in the file, so a more specific pattern listed earlier wins a tie.
+
+The ``medner`` pipe turns each match into decoding constraints (the matched tokens may
+only take the rule's BILUO tags), so the CRF decodes the neighbours consistently and its
+entity probabilities stay exact conditional probabilities.
+"""
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import srsly
+from spacy.tokens import Doc
+
+from ..labels import TYPE_TO_CATEGORY
+
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "x": re.VERBOSE}
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A pattern match on a Doc: tokens ``[start, end)``, the pipe label and the pattern id."""
+
+    start: int
+    end: int
+    label: str
+    rule_id: str
+
+
+def default_patterns() -> List[Dict[str, str]]:
+    """The patterns shipped with the package."""
+    text = resources.files("spacy_medner").joinpath("data/phi_patterns.jsonl").read_text(encoding="utf8")
+    return [srsly.json_loads(line) for line in text.splitlines() if line.strip()]
+
+
+def validate_patterns(patterns: Iterable[Dict[str, str]]) -> List[Dict[str, str]]:
+    """Check each pattern's keys and regex; raise ``ValueError`` naming the bad one."""
+    checked = []
+    for i, pat in enumerate(patterns):
+        for key in ("id", "label", "pattern"):
+            if not isinstance(pat.get(key), str) or not pat[key]:
+                raise ValueError(f"PHI pattern #{i}: missing or empty '{key}'")
+        if pat["label"] not in TYPE_TO_CATEGORY:
+            raise ValueError(f"PHI pattern {pat['id']!r}: label {pat['label']!r} is not an i2b2 TYPE")
+        try:
+            re.compile(pat["pattern"], _flags(pat.get("flags", "")))
+        except re.error as err:
+            raise ValueError(f"PHI pattern {pat['id']!r}: invalid regex ({err})") from None
+        checked.append(dict(pat))
+    return checked
+
+
+def _flags(spec: str) -> int:
+    value = 0
+    for ch in spec:
+        value |= _FLAGS[ch]
+    return value
+
+
+class PatternMatcher:
+    """Compiled PHI patterns, restricted to the labels a pipe predicts.
+
+    A pattern's TYPE maps to the pipe label that is the TYPE itself, else its i2b2
+    category (``EMAIL`` -> ``CONTACT``); patterns whose label the pipe lacks are inactive.
+    """
+
+    def __init__(self, patterns: Sequence[Dict[str, str]], labels: Sequence[str]) -> None:
+        label_set = set(labels)
+        self.patterns = validate_patterns(patterns)
+        self.active: List[Tuple[int, str, "re.Pattern[str]", str]] = []
+        for order, pat in enumerate(self.patterns):
+            label = _pipe_label(pat["label"], label_set)
+            if label is not None:
+                self.active.append((order, pat["id"], re.compile(pat["pattern"], _flags(pat.get("flags", ""))), label))
+
+    def __call__(self, doc: Doc) -> List[RuleMatch]:
+        """Non-overlapping matches on ``doc``, in text order."""
+        text = doc.text
+        found: List[Tuple[int, int, int, str, str]] = []
+        for order, rule_id, regex, label in self.active:
+            for m in regex.finditer(text):
+                start, end = m.span("phi") if "phi" in regex.groupindex else m.span()
+                if start < 0 or end <= start:
+                    continue
+                found.append((start, end, order, rule_id, label))
+        # longest first, then file order
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
+        taken = [False] * len(doc)
+        matches: List[RuleMatch] = []
+        for start, end, _, rule_id, label in found:
+            span = doc.char_span(start, end, alignment_mode="contract")
+            if span is None or not span.text.strip():
+                span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or len(span) == 0 or any(taken[span.start : span.end]):
+                continue
+            if doc[span.start].is_space or doc[span.end - 1].is_space:
+                continue
+            for i in range(span.start, span.end):
+                taken[i] = True
+            matches.append(RuleMatch(span.start, span.end, label, rule_id))
+        matches.sort(key=lambda m: m.start)
+        return matches
+
+
+def _pipe_label(type_: str, labels: "set[str]") -> Optional[str]:
+    if type_ in labels:
+        return type_
+    category = TYPE_TO_CATEGORY.get(type_)
+    if category in labels:
+        return category
+    return None

@@ -1,0 +1,244 @@
+"""The PHI pattern stage: matches, decoding constraints, provenance, serialization, composition."""
+import numpy
+import pytest
+import spacy
+from spacy.training import Example
+from spacy.util import make_tempdir
+from thinc.api import fix_random_seed
+
+import spacy_medner
+from spacy_medner.labels import TYPES
+from spacy_medner.pipeline.patterns import PatternMatcher, default_patterns, validate_patterns
+from spacy_medner.tokenizer import clinical_nlp
+
+from .test_pipe_medner import CNN_MODEL
+
+SHAPED = [
+    ("Email me at jane.o'neil@mail.example.org today", "jane.o'neil@mail.example.org", "EMAIL"),
+    ("Reach her at k.okafor+clinic@health-net.com.", "k.okafor+clinic@health-net.com", "EMAIL"),
+    ("Portal: https://mychart.example.org/login?id=7.", "https://mychart.example.org/login?id=7", "URL"),
+    ("see www.stmarys-clinic.org for hours", "www.stmarys-clinic.org", "URL"),
+    ("login from 192.168.14.201 at night", "192.168.14.201", "IPADDR"),
+    ("device at fe80::1ff:fe23:4567:890a said", "fe80::1ff:fe23:4567:890a", "IPADDR"),
+    ("v6 2001:db8::8a2e:370:7334 logged", "2001:db8::8a2e:370:7334", "IPADDR"),
+    ("SSN 123-45-6789 on file", "123-45-6789", "SSN"),
+    ("social security no. 123 45 6789.", "123 45 6789", "SSN"),
+    ("call +1 (617) 555-0142 now", "+1 (617) 555-0142", "PHONE"),
+    ("cb 617.555.0142 ext 34 pls", "617.555.0142 ext 34", "PHONE"),
+    ("dtr at 617 555 0199 tonight", "617 555 0199", "PHONE"),
+    ("page x4-6021 if febrile", "x4-6021", "PHONE"),
+    ("UK mobile +44 20 7946 0958.", "+44 20 7946 0958", "PHONE"),
+    ("cell: 6175550142", "6175550142", "PHONE"),
+    ("Fax: (617) 555-0100", "(617) 555-0100", "FAX"),
+    ("Boston, MA 02114-1234", "02114-1234", "ZIP"),
+    ("Dover, NH 03820", "03820", "ZIP"),
+    ("seen 3/4/2022 in clinic", "3/4/2022", "DATE"),
+    ("DOB 1950-03-04.", "1950-03-04", "DATE"),
+    ("on March 4th, 2022 she", "March 4th, 2022", "DATE"),
+    ("ON MARCH 4, 2022 SHE", "MARCH 4, 2022", "DATE"),
+    ("since 4 Mar 2022 no", "4 Mar 2022", "DATE"),
+    ("last seen Mar '22.", "Mar '22", "DATE"),
+    ("dated 03.04.2022 by", "03.04.2022", "DATE"),
+    ("smoker since 2015.", "2015", "DATE"),
+    ("a 72-year-old man", "72", "AGE"),
+    ("pt 85yo f", "85", "AGE"),
+    ("AGED 91, lives alone", "91", "AGE"),
+    ("8 mo old infant", "8", "AGE"),
+]
+
+NOT_PHI = [
+    "BP 120/80, HR 72, 3/4 strength, 2/6 murmur, INR 2.3, 0.5 mg at 10:30:15.",
+    "you may 2 tabs prn; GCS 15, Apgar 8/9 at 1 and 5 min.",
+    "Parkinson disease, Foley catheter, admitted to ICU from ED.",
+    "Dose 1000 mg in 2000 mL over 3 days; WBC 12.3, plt 250.",
+]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return PatternMatcher(default_patterns(), TYPES)
+
+
+@pytest.fixture(scope="module")
+def tokenizer_nlp():
+    return clinical_nlp()
+
+
+@pytest.mark.parametrize("text,value,label", SHAPED)
+def test_shaped_phi_is_matched(matcher, tokenizer_nlp, text, value, label):
+    doc = tokenizer_nlp(text)
+    found = [(doc[m.start : m.end].text, m.label) for m in matcher(doc)]
+    assert (value, label) in found
+
+
+@pytest.mark.parametrize("text", NOT_PHI)
+def test_distractors_are_not_matched(matcher, tokenizer_nlp, text):
+    doc = tokenizer_nlp(text)
+    assert [(doc[m.start : m.end].text, m.label) for m in matcher(doc)] == []
+
+
+def test_matches_do_not_overlap_and_longest_wins(matcher, tokenizer_nlp):
+    doc = tokenizer_nlp("Fax 617-555-0100 or mail a.b@c.org, SSN 123-45-6789")
+    matches = matcher(doc)
+    covered = [i for m in matches for i in range(m.start, m.end)]
+    assert len(covered) == len(set(covered))
+    labels = {doc[m.start : m.end].text: m.label for m in matches}
+    assert labels["617-555-0100"] == "FAX"  # not PHONE: the context pattern is listed first
+    assert labels["a.b@c.org"] == "EMAIL"  # not a URL inside the email
+
+
+def test_labels_map_to_the_pipes_scheme(tokenizer_nlp):
+    doc = tokenizer_nlp("mail a.b@c.org on 3/4/2022")
+    by_category = PatternMatcher(default_patterns(), ["CONTACT", "DATE", "NAME"])
+    assert [m.label for m in by_category(doc)] == ["CONTACT", "DATE"]
+    assert PatternMatcher(default_patterns(), ["Chemical", "Disease"])(doc) == []
+
+
+def test_invalid_patterns_are_refused():
+    with pytest.raises(ValueError, match="not an i2b2 TYPE"):
+        validate_patterns([{"id": "x", "label": "NOPE", "pattern": "a"}])
+    with pytest.raises(ValueError, match="invalid regex"):
+        validate_patterns([{"id": "x", "label": "DATE", "pattern": "("}])
+
+
+# -- the pipe ----------------------------------------------------------------
+
+LABELS = ["AGE", "DATE", "DOCTOR", "EMAIL", "PATIENT", "PHONE", "URL"]
+TEXTS = [
+    "Seen by Dr. Alvarez on 2091-03-02; email alvarez@clinic.example.org or call 617-555-0142.",
+    "Pt 72yo, portal https://portal.example.org/msg, seen March 4, 2091 with his dtr.",
+    "no phi here at all",
+]
+
+
+def _pipe_nlp(seed: int = 0, **settings):
+    fix_random_seed(seed)
+    nlp = clinical_nlp()
+    nlp.add_pipe("medner", config={"model": CNN_MODEL, **settings})
+    examples = [Example.from_dict(nlp.make_doc(t), {}) for t in TEXTS]
+    nlp.get_pipe("medner").initialize(lambda: examples, nlp=nlp, labels=LABELS)
+    return nlp
+
+
+def _rule_spans(nlp, doc):
+    return {(m.start, m.end, m.label, m.rule_id) for m in nlp.get_pipe("medner").rule_matches(doc)}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("bias", [-30.0, 0.0, 30.0])
+def test_rule_match_is_never_split_or_contradicted(seed, bias):
+    nlp = _pipe_nlp(seed, entity_bias=bias)
+    for doc in nlp.pipe(TEXTS):
+        rules = _rule_spans(nlp, nlp.make_doc(doc.text))
+        group = doc.spans["medner"]
+        by_span = {(s.start, s.end): (s.label_, src) for s, src in zip(group, group.attrs["sources"])}
+        for start, end, label, rule_id in rules:
+            assert by_span.get((start, end)) == (label, f"rule:{rule_id}")
+        ents = {(e.start, e.end, e.label_) for e in doc.ents}
+        assert {(s, e, lab) for s, e, lab, _ in rules} <= ents
+        scores = group.attrs["scores"]
+        assert ((scores >= 0.0) & (scores <= 1.0 + 1e-6)).all()
+        for span, score, src in zip(group, scores, group.attrs["sources"]):
+            if src.startswith("rule:"):
+                assert score == pytest.approx(1.0, abs=1e-5)  # exact, conditional on the constraint
+
+
+def test_rules_constrain_an_untrained_model_that_finds_nothing():
+    nlp = _pipe_nlp(0, entity_bias=-50.0)
+    doc = nlp(TEXTS[0])
+    found = {(e.text, e.label_) for e in doc.ents}
+    assert found == {("2091-03-02", "DATE"), ("alvarez@clinic.example.org", "EMAIL"), ("617-555-0142", "PHONE")}
+    assert nlp("no phi here at all").ents == ()
+
+
+def test_patterns_can_be_switched_off():
+    nlp = _pipe_nlp(0, entity_bias=-50.0, use_patterns=False)
+    doc = nlp(TEXTS[0])
+    assert doc.ents == ()
+    assert nlp.get_pipe("medner").rule_matches(doc) == []
+
+
+def test_disk_round_trip_keeps_patterns_and_predictions():
+    nlp = _pipe_nlp(0)
+    pipe = nlp.get_pipe("medner")
+    pipe.patterns = pipe.patterns + [{"id": "room", "label": "DATE", "pattern": r"\bday zero\b"}]
+    before = [(d.to_json()["ents"], d.spans["medner"].attrs["sources"]) for d in nlp.pipe(TEXTS + ["on day zero"])]
+    with make_tempdir() as tmp:
+        nlp.to_disk(tmp)
+        loaded = spacy.load(tmp)
+    assert loaded.get_pipe("medner").patterns == pipe.patterns
+    after = [(d.to_json()["ents"], d.spans["medner"].attrs["sources"]) for d in loaded.pipe(TEXTS + ["on day zero"])]
+    assert after == before
+    assert loaded("on day zero").spans["medner"].attrs["sources"] == ["rule:room"]
+    reloaded = spacy.blank("en").add_pipe("medner", config={"model": CNN_MODEL})
+    reloaded.from_bytes(pipe.to_bytes())
+    assert reloaded.patterns == pipe.patterns
+
+
+def test_source_into_another_pipeline_carries_patterns():
+    nlp = _pipe_nlp(0, entity_bias=-50.0)
+    nlp.get_pipe("medner").patterns = [{"id": "only-email", "label": "EMAIL", "pattern": r"\S+@\S+\.org"}]
+    host = clinical_nlp()
+    host.add_pipe("sentencizer")
+    host.add_pipe("medner", source=nlp)
+    doc = host(TEXTS[0])
+    assert [(e.text, e.label_) for e in doc.ents] == [("alvarez@clinic.example.org", "EMAIL")]
+    assert doc.spans["medner"].attrs["sources"] == ["rule:only-email"]
+
+
+# -- settings: load-time overrides, configure, add_to_pipeline ----------------
+
+
+def test_load_time_config_overrides_win_over_saved_settings():
+    nlp = _pipe_nlp(0, entity_bias=-50.0)
+    with make_tempdir() as tmp:
+        nlp.to_disk(tmp)
+        default = spacy.load(tmp)
+        overridden = spacy.load(
+            tmp, config={"components": {"medner": {"entity_bias": 2.5, "set_ents": False, "use_patterns": False}}}
+        )
+    assert default.get_pipe("medner").entity_bias == -50.0
+    pipe = overridden.get_pipe("medner")
+    assert (pipe.entity_bias, pipe.set_ents, pipe.use_patterns) == (2.5, False, False)
+
+
+def test_set_ents_false_leaves_the_hosts_entities_alone():
+    nlp = _pipe_nlp(0, entity_bias=-50.0, set_ents=False)
+    doc = nlp.make_doc(TEXTS[0])
+    doc.ents = [doc.char_span(0, 4, "CONCEPT")]
+    doc = nlp.get_pipe("medner")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Seen", "CONCEPT")]
+    assert {s.text for s in doc.spans["medner"]} == {"2091-03-02", "alvarez@clinic.example.org", "617-555-0142"}
+
+
+def test_configure_changes_the_live_pipe_and_survives_to_disk():
+    nlp = _pipe_nlp(0)
+    spacy_medner.configure(nlp, "medner", entity_bias=1.5, overwrite_ents=False)
+    assert nlp.get_pipe("medner").entity_bias == 1.5
+    with make_tempdir() as tmp:
+        nlp.to_disk(tmp)
+        loaded = spacy.load(tmp)
+    pipe = loaded.get_pipe("medner")
+    assert (pipe.entity_bias, pipe.overwrite_ents) == (1.5, False)
+    with pytest.raises(ValueError, match="Unknown medner setting"):
+        spacy_medner.configure(nlp, "medner", threshold=0.5)
+
+
+def test_add_to_pipeline_sources_with_settings():
+    nlp = _pipe_nlp(0, entity_bias=-50.0)
+    with make_tempdir() as tmp:
+        nlp.to_disk(tmp)
+        host = clinical_nlp()
+        host.add_pipe("sentencizer")
+        pipe = spacy_medner.add_to_pipeline(host, tmp, name="phi", entity_bias=-40.0)
+        assert host.pipe_names == ["sentencizer", "phi"]
+        assert (pipe.entity_bias, pipe.set_ents) == (-40.0, False)
+        doc = host(TEXTS[0])
+        assert doc.ents == ()
+        assert {s.text for s in doc.spans["medner"]} == {"2091-03-02", "alvarez@clinic.example.org", "617-555-0142"}
+        host.to_disk(tmp / "host")
+        again = spacy.load(tmp / "host")
+    assert (again.get_pipe("phi").entity_bias, again.get_pipe("phi").set_ents) == (-40.0, False)
+    doc_again = again(TEXTS[0])
+    assert [s.text for s in doc_again.spans["medner"]] == [s.text for s in doc.spans["medner"]]
+    numpy.testing.assert_array_equal(doc_again.spans["medner"].attrs["scores"], doc.spans["medner"].attrs["scores"])
