@@ -68,3 +68,33 @@ def transformer_medner_nlp(model_name: str):
 def make_transformer_medner_nlp():
     """Factory fixture for :func:`transformer_medner_nlp`."""
     return transformer_medner_nlp
+
+
+def write_tiny_bert(out: Path, seed: int = 0) -> Path:
+    """Like :func:`tiny_transformer_dir`, but seeded: the same random weights on every run."""
+    from thinc.api import fix_random_seed
+    from transformers import BertConfig, BertModel
+
+    from spacy_medner.layers.transformer import resolve_transformer_name
+
+    bundled = Path(resolve_transformer_name("bundled"))
+    out.mkdir(parents=True, exist_ok=True)
+    fix_random_seed(seed)  # seeds torch too
+    config = BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=37,
+        max_position_embeddings=512,
+    )
+    BertModel(config).save_pretrained(out)
+    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        shutil.copy(bundled / name, out / name)
+    return out
+
+
+@pytest.fixture(scope="session")
+def make_tiny_bert():
+    """Factory fixture for :func:`write_tiny_bert`."""
+    return write_tiny_bert
