@@ -114,7 +114,7 @@ class World:
         sur, rng = self.sur, self.sur.rng
         person = sur.person()
         age = weighted(
-            rng, [(rng.randint(0, 17), 0.06), (rng.randint(19, 39), 0.15), (rng.randint(40, 64), 0.38), (rng.randint(65, 89), 0.35),
+            rng, [(0, 0.02), (1, 0.01), (rng.randint(2, 17), 0.04), (rng.randint(19, 39), 0.15), (rng.randint(40, 64), 0.38), (rng.randint(65, 89), 0.35),
                   (rng.randint(90, 103), 0.06)]
         )
         first = dt.date(rng.randint(FIRST_YEAR, LAST_YEAR - 3), 1, 1) + dt.timedelta(days=rng.randint(0, 364))

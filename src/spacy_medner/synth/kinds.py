@@ -18,6 +18,10 @@ from .builder import _FORMATTER, Field, Phi
 from .cast import Clinician
 from .sections import (
     NoteContext,
+    exam_section,
+    hpi_opening,
+    ros_section,
+    vitals_section,
     address_lines,
     allergies_section,
     demographics_block,
@@ -222,6 +226,12 @@ def ed_triage(ctx: NoteContext, forced: Sequence[str]) -> None:
             b.line("- " + it)
     else:
         b.line(". ".join(items) + ".")
+    if rng.random() < 0.6:
+        b.line(rng.choice(("pmh: ", "hx: ", "PMH ")) + ", ".join(rng.choice(x.names).lower() for x in p.problems))
+    if rng.random() < 0.5:
+        b.line(rng.choice(("meds: ", "home meds: ")) + ", ".join(m.lower() for m in p.meds[: rng.randint(2, 6)]))
+    if rng.random() < 0.5:
+        b.line("all: " + ", ".join(a.lower() for a in p.allergies))
     r = rng.random()
     if r < 0.4:
         say(ctx, rng.choice(("placed in rm {r}", "to ed bed {r}", "rm {r}", "moved to hall bed {r}")) + "\n", r=Phi("ROOM", ctx.sur.room()))
@@ -274,6 +284,11 @@ def nursing_note(ctx: NoteContext, forced: Sequence[str]) -> None:
             write()
     if layout >= 2:
         b.add(".\n" if rng.random() < 0.5 else "\n")
+    if rng.random() < 0.65:
+        b.line(rng.choice(("assessment:", "ASSESSMENT", "head to toe:", "systems:")))
+        for name, options in ph.SYSTEMS:
+            if rng.random() < 0.8:
+                b.line(f"{name.upper() if rng.random() < 0.4 else name}{rng.choice((': ', ' - ', ' '))}{rng.choice(options)}")
     if rng.random() < 0.5:
         b.line(rng.choice(("SBAR: S- stable B- see hx A- no acute changes R- cont poc", "plan: cont to monitor, fall precautions",
                            "i/o this shift 1400/1100", "goals: pain <4/10, ambulate tid")))
@@ -445,6 +460,8 @@ def outpatient_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.add(rng.choice(("Your cholesterol was slightly high (LDL 142) and your kidney function was normal. ",
                           "Your A1c was 7.2%, which is close to our goal. ", "Your mammogram was normal (BI-RADS 1). ",
                           "The colonoscopy showed two small polyps that were removed; they were not cancer. ")))
+        b.add(rng.choice(("We also reviewed your medicines: " + ", ".join(p.meds[:4]) + ". ", "Your blood pressure in the office was "
+                          + cl.vitals_values(rng)["bp"] + ". ", "")))
         b.add(rng.choice(("No change in your medicines is needed. ", "Please continue your current medicines. ", "We would like you to repeat the test in 3 months. ")))
         b.add("\n").blank()
         say(ctx, rng.choice(("If you have questions, please call our office at {ph} or send a message through the patient portal at {u}.\n",
@@ -488,7 +505,8 @@ def outpatient_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.blank()
         say(ctx, "I am referring {n}, a {a} {s}, for evaluation of " + rng.choice(cl.SYMPTOMS) + ". ",
             n=Phi("PATIENT", p.person.full), a=ctx.age(), s=_sexword(ctx))
-        b.add(" ".join(rng.sample(cl.ASSOCIATED, k=2)) + " ")
+        b.add(" ".join(rng.sample(cl.ASSOCIATED, k=rng.randint(2, 4))) + " ")
+        b.add("Current medications: " + ", ".join(p.meds) + ". Allergies: " + ", ".join(p.allergies) + ". ")
         if rng.random() < 0.5:
             say(ctx, "{H} lives at {s} in {c} and can be reached at {ph}. ", H=ctx.he.capitalize(), s=Phi("STREET", p.street), c=Phi("CITY", p.city),
                 ph=Phi("PHONE", p.phone))
@@ -534,7 +552,7 @@ def portal_message(ctx: NoteContext, forced: Sequence[str]) -> None:
     say(ctx, rng.choice(ph.PORTAL_OPENERS) + "\n", rate, d=Phi("DOCTOR", doc.person.last.lower() if rng.random() < 0.3 else doc.person.last))
     if not sender:
         say(ctx, "this is {n}, {h} {r}. ", rate, n=Phi("PATIENT", p.relative.first), h=ctx.his, r=p.relation)
-    for body in rng.sample(ph.PORTAL_BODIES, k=rng.randint(1, 3)):
+    for body in rng.sample(ph.PORTAL_BODIES, k=rng.randint(2, 4)):
         say(ctx, body + " ", rate)
     if rng.random() < 0.4:
         say(ctx, rng.choice(("you can call me at {ph}. ", "my cell is {ph}. ", "call me back at {ph} pls. ", "best number is {ph}. ")), rate, ph=Phi("PHONE", p.phone))
@@ -574,9 +592,13 @@ def phone_encounter(ctx: NoteContext, forced: Sequence[str]) -> None:
     if rng.random() < 0.6:
         say(ctx, rng.choice(("Identity verified with name and DOB ({d}).\n", "2 identifiers verified (name, DOB {d}).\n", "Verified pt by DOB {d} and address.\n")),
             d=ctx.date_phi(p.dob))
-    b.line(" ".join(rng.sample(cl.ASSOCIATED, k=rng.randint(1, 3))))
+    b.line(" ".join(rng.sample(cl.ASSOCIATED, k=rng.randint(1, 4))))
     if rng.random() < 0.4:
         b.line(rng.choice(ph.DISTRACTORS))
+    if rng.random() < 0.4:
+        meds_section(ctx)
+    if rng.random() < 0.3:
+        ros_section(ctx)
     b.line(rng.choice(("Per protocol, advised to go to the ED.", "Appt made for tomorrow.", "Will route to MD.", "Advised rest, fluids, tylenol prn.",
                        "LVM to call back.", "Pt verbalized understanding.", "Rx sent to pharmacy on file.")))
     if rng.random() < 0.5:
@@ -593,7 +615,7 @@ def telehealth_it(ctx: NoteContext, forced: Sequence[str]) -> None:
     """Telehealth visits with connection details, IT tickets, portal audits, remote-monitor uploads."""
     rng, b, p = ctx.rng, ctx.b, ctx.patient
     _maybe_date(ctx, 0.6)
-    kind = rng.choice(("video", "ticket", "audit", "monitor"))
+    kind = weighted(rng, [("video", 3), ("ticket", 1), ("audit", 1), ("monitor", 1)])
     if kind == "video":
         b.line(rng.choice(("Telehealth Visit", "Video Visit", "TELEMEDICINE NOTE", "Virtual Visit - Video")))
         demographics_block(ctx)
@@ -607,6 +629,10 @@ def telehealth_it(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.blank()
         b.line("Reports " + rng.choice(cl.SYMPTOMS) + " " + rng.choice(cl.DURATIONS) + ". " + " ".join(rng.sample(cl.ASSOCIATED, k=2)))
         b.line(rng.choice(("Exam limited by video: ", "Observed: ")) + rng.choice(("NAD, speaking full sentences.", "well-appearing, no increased WOB.", "rash on the forearm as shown on camera.")))
+        if rng.random() < 0.5:
+            meds_section(ctx)
+        if rng.random() < 0.4:
+            ros_section(ctx)
         b.line("Plan: " + cl.plan_for(rng, rng.choice(p.problems)))
     elif kind == "ticket":
         b.line(rng.choice(("IT Support Ticket", "Help Desk Note", "Patient Portal Support")))
@@ -657,6 +683,10 @@ def psychiatry_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     if rng.random() < 0.5:
         say(ctx, "Previously hospitalized at {h} in {y}. ", h=ctx.hospital(ctx.world.facility()), y=ctx.date_phi(ctx.days(-4000, -300), "past"))
     b.add(rng.choice(("Sleep 4-5 h/night. ", "Appetite decreased. ", "Reports improved energy. ", "Denies manic sx. ")) + "\n")
+    if rng.random() < 0.4:
+        pmh_section(ctx)
+    if rng.random() < 0.6:
+        meds_section(ctx)
     ctx.header("social", inline_ok=False)
     say(ctx, rng.choice(("Works as a {j} at {o}. ", "Unemployed, formerly a {j}. ", "On disability; previously worked as {j}. ")),
         j=Phi("PROFESSION", p.profession), o=Phi("ORGANIZATION", p.employer))
@@ -683,6 +713,8 @@ def social_work_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.add(" ".join(rng.sample(ph.SW_ITEMS, k=rng.randint(2, 4))) + "\n")
     address_sentence(ctx)
     b.add("\n")
+    if rng.random() < 0.6:
+        social_section(ctx)
     items: List[Field] = []
     items.append(("HCP: ", ctx.sur.relative_name(p.relative), f" ({p.relation}), ", Phi("PHONE", p.phone)))
     items.append(("Insurance: ", Phi("ORGANIZATION", p.insurer), ", ID ", Phi("HEALTHPLAN", p.healthplan)))
@@ -692,6 +724,8 @@ def social_work_note(ctx: NoteContext, forced: Sequence[str]) -> None:
         items.append(("Services: ", Phi("ORGANIZATION", ctx.sur.organization("agency")), " (", Phi("PHONE", ctx.sur.phone()), ")"))
     if p.origin and rng.random() < 0.7:
         items.append(("Born in ", Phi("COUNTRY", p.origin), "; interpreter needed: ", rng.choice(("yes", "no"))))
+        if rng.random() < 0.5:
+            items.append(("Family in ", Phi("COUNTRY", p.origin), ": ", Phi("PHONE", ctx.sur.intl_phone())))
     rng.shuffle(items)
     ctx.bullets(items, numbered=False)
     b.line(rng.choice(("Plan: SW to follow for dc planning.", "Will fax referral once accepted.", "Dispo: home with services pending insurance auth.")))
@@ -708,6 +742,11 @@ def pharmacy_note(ctx: NoteContext, forced: Sequence[str]) -> None:
         d=ctx.doctor(kind="header"))
     say(ctx, "{a} {s}, ", a=ctx.age(), s=p.person.sex)
     b.line(f"wt {rng.randint(45, 130)} kg, ht {rng.randint(150, 190)} cm, SCr {rng.uniform(0.6, 2.8):.2f}")
+    if rng.random() < 0.7:
+        meds_section(ctx)
+    if rng.random() < 0.5:
+        allergies_section(ctx)
+    ctx.header(rng.choice(("ap", "impression")), inline_ok=False)
     for item in rng.sample(ph.PHARM_ITEMS, k=rng.randint(2, 5)):
         b.line(rng.choice(("- ", "* ", "")) + item)
     if rng.random() < 0.4:
@@ -746,6 +785,18 @@ def obstetric_note(ctx: NoteContext, forced: Sequence[str]) -> None:
             s="female" if baby.sex == "F" else "male", t=_clock(ctx, 0), d=ctx.date_phi(ctx.date, "short"))
         say(ctx, rng.choice(("Baby named {b}. ", "Infant {b} to newborn nursery. ", "Baby {b} rooming in. ")), b=Phi("PATIENT", f"{baby.first} {p.person.last}"))
         b.add("\n")
+    if rng.random() < 0.7:
+        vitals_section(ctx)
+    if rng.random() < 0.5:
+        pmh_section(ctx)
+    if rng.random() < 0.6:
+        meds_section(ctx, meds=["prenatal vitamin 1 tab daily"] + rng.sample(("ferrous sulfate 325 mg daily", "docusate 100 mg BID", "labetalol 200 mg BID",
+                                                                              "insulin NPH 10 units qhs", "ondansetron 4 mg PO q8h PRN"), k=rng.randint(0, 2)))
+    allergies_section(ctx)
+    ctx.header("ap", inline_ok=False)
+    ctx.bullets(rng.sample(("Admit to L&D.", "Expectant management.", "GBS prophylaxis with PCN G.", "Epidural on request.", "Continuous EFM.",
+                            "Routine postpartum care.", "Rh status reviewed; RhoGAM not indicated.", "Lactation consult.", "Contraception counseling: desires IUD.",
+                            "Pre-eclampsia labs (CBC, LFTs, creatinine, UPC).", "Follow up in clinic in 6 weeks."), k=rng.randint(3, 5)))
     say(ctx, rng.choice(("OB attending: {d}\n", "Delivering provider: {d}\n", "Discussed with {d}.\n")), d=ctx.doctor(kind="header"))
     if rng.random() < 0.3:
         say(ctx, "L&D room {r}\n", r=Phi("ROOM", ctx.sur.room()))
@@ -757,28 +808,59 @@ def pediatric_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     _maybe_date(ctx, 0.7)
     b.line(rng.choice(("Pediatric Visit", "Well Child Check", "Peds Sick Visit", "PEDIATRIC PROGRESS NOTE", "Newborn Follow-up", "Pediatrics Clinic Note")))
     days_old = (ctx.date - p.dob).days
-    months = max(0, int(days_old / 30.44)) if days_old >= 28 else 0
+    years = p.age_on(ctx.date)
+    months = (min(23, max(0, int(days_old / 30.44))) if days_old >= 28 else 0) if years < 2 else years * 12
     child = p.person
     parent = p.relative
-    other = ctx.sur.person("M" if parent.sex == "F" else "F")
-    if rng.random() < 0.6:
-        other = type(other)(other.first, other.middle, child.last, other.sex)
+    fam = p.extra
+    if "other_parent" not in fam:  # drawn on the first pediatric note, then kept: a patient's family does not change
+        other = ctx.sur.person("M" if parent.sex == "F" else "F")
+        if rng.random() < 0.6:
+            other = type(other)(other.first, other.middle, child.last, other.sex)
+        fam.update(other_parent=other, parent_job=ctx.sur.profession(), parent_phone=ctx.sur.phone(), other_employer=ctx.sur.organization(),
+                   school=f"{ctx.sur.us.last_name()} {rng.choice(('Elementary School', 'Middle School', 'Academy', 'Montessori', 'High School'))}",
+                   daycare=f"{ctx.sur.us.last_name()} {rng.choice(('Early Learning Center', 'Daycare', 'Little Learners', 'Child Care'))}")
+    other = fam["other_parent"]
     mother, father = (parent, other) if parent.sex == "F" else (other, parent)
     if rng.random() < 0.4:
         say(ctx, "Patient: {n}   {m}\n", n=ctx.patient_name("header"), m=mrn_field(ctx))
     say(ctx, "{n} is a{an} {a} {s} brought in by " + rng.choice(("{mo} and {fa}", "mother {mo}", "father {fa}", "parents {mo} and {fa}", "mom ({mo})")) + " for "
-        + rng.choice(("a well child check.", "fever x2 days.", "ear pain.", "cough and congestion.", "rash.", "ADHD follow-up.")) + "\n",
+        + rng.choice(("a well child check.", "fever x2 days.", "ear pain.", "cough and congestion.", "rash.") + (("ADHD follow-up.",) if years >= 6 else ())) + "\n",
         n=Phi("PATIENT", child.first), an="n" if str(months if months < 24 else months // 12).startswith("8") or months in (11, 18) else "",
         a=ctx.sur.child_age(months), s="boy" if child.sex == "M" else "girl", mo=ctx.sur.relative_name(mother), fa=ctx.sur.relative_name(father))
     b.line(rng.choice(("Parents:", "Family:", "Guardians:")))
-    say(ctx, "- Mother: {m}, {j}, cell {ph}\n", m=Phi("PATIENT", mother.full), j=Phi("PROFESSION", ctx.sur.profession()), ph=Phi("PHONE", ctx.sur.phone()))
-    say(ctx, "- Father: {f}" + rng.choice(("", ", works at {o}")) + "\n", f=Phi("PATIENT", father.full), o=Phi("ORGANIZATION", ctx.sur.organization()))
-    if rng.random() < 0.5:
-        say(ctx, rng.choice(("Attends {o} daycare. ", "In 3rd grade at {o}. ", "Goes to {o}. ")) + "\n",
-            o=Phi("ORGANIZATION", f"{ctx.sur.us.last_name()} {rng.choice(('Elementary School', 'Middle School', 'Academy', 'Early Learning Center', 'Montessori'))}"))
+    first, second = (mother, father) if rng.random() < 0.6 else (father, mother)
+    for who in (first, second):
+        role = "Mother" if who is mother else "Father"
+        if who is parent:
+            say(ctx, f"- {role}: " + "{m}, {j}, " + rng.choice(("cell", "ph", "phone")) + " {ph}\n", m=Phi("PATIENT", who.full),
+                j=Phi("PROFESSION", fam["parent_job"]), ph=Phi("PHONE", fam["parent_phone"]))
+        else:
+            say(ctx, f"- {role}: " + "{f}" + rng.choice(("", ", works at {o}")) + "\n", f=Phi("PATIENT", who.full), o=Phi("ORGANIZATION", fam["other_employer"]))
+    if rng.random() < 0.5 and (months < 60 or years >= 5):
+        if years < 5:
+            say(ctx, rng.choice(("Attends {o}. ", "Goes to {o} 3 days a week. ")) + "\n", o=Phi("ORGANIZATION", fam["daycare"]))
+        else:
+            say(ctx, rng.choice(("Grade {g} at {o}. ", "Goes to {o}. ", "Attends {o}, doing well in school. ")) + "\n",
+                g=str(max(1, years - 5)), o=Phi("ORGANIZATION", fam["school"]))
     bank = ph.PEDS_INFANT if months < 24 else ph.PEDS_CHILD
     for item in rng.sample(bank, k=rng.randint(3, min(6, len(bank)))):
         b.line(item)
+    if rng.random() < 0.7:
+        v = cl.vitals_values(rng)
+        weight = 3.4 + 0.55 * months if months < 24 else 2 * years + 8 + rng.uniform(-2, 4)
+        b.line(f"T {v['t_f']}  HR {rng.randint(80, 160) if years < 5 else rng.randint(65, 120)}  RR {rng.randint(24, 40) if years < 2 else rng.randint(14, 26)}"
+               f"  SpO2 {v['spo2']}%  Wt {weight:.1f} kg")
+    if rng.random() < 0.7:
+        b.line(rng.choice(("Exam:", "PE:", "Physical exam:")))
+        for name, findings in rng.sample(cl.EXAM, k=rng.randint(3, 6)):
+            b.line(f"{name}: {rng.choice(findings)}")
+    b.line(rng.choice(("A/P:", "Assessment and plan:", "Plan:")))
+    plans = ["Supportive care, fluids, antipyretics.", "Return precautions reviewed with parents.", "Vaccines given today per schedule; VIS provided.",
+             "Recheck ears in 2-3 weeks.", "Referral to developmental pediatrics."]
+    plans += ["Next well visit in 3 months.", "Discussed safe sleep and car seat."] if years < 2 else ["School note provided.", "Next well visit in 1 year."]
+    plans += ["Continue current ADHD regimen."] if years >= 6 else []
+    ctx.bullets(rng.sample(plans, k=rng.randint(2, 4)))
     if months < 3 and rng.random() < 0.7:
         say(ctx, "Born at {h} at 39 weeks via SVD, BW 3.2 kg, Apgars 8 and 9.\n", h=ctx.hospital(ctx.world.facility()))
     say(ctx, rng.choice(("Seen with {d}.\n", "PCP: {d}\n", "Follow up with {d} at the next well visit.\n")), d=ctx.doctor(p.pcp))

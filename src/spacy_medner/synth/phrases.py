@@ -210,3 +210,15 @@ def typos(rng: random.Random, text: str, rate: float) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+#: terse head-to-toe nursing assessment lines, by system
+SYSTEMS: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
+    ("neuro", ("a&ox3, mae x4", "a&ox2, forgetful, reorients easily", "perrla, speech clear", "lethargic but arousable to voice", "no focal deficits")),
+    ("cv", ("nsr 70s on tele, +pp x4", "afib 90s, bp 110s/60s", "s1s2, no edema", "1+ pedal edema b/l", "cap refill <3 sec")),
+    ("resp", ("ls clear b/l, ra", "diminished bases, 2l nc", "coarse crackles rll, ncp given", "non-labored, sats 96%", "is x10 q1h encouraged")),
+    ("gi", ("abd soft, nt, +bs x4", "tolerating cardiac diet", "npo, ngt to lcws", "last bm today", "nausea resolved w/ zofran")),
+    ("gu", ("voiding w/o difficulty", "foley draining amber urine", "uop 40 ml/hr", "bladder scan 420 ml, straight cath'd", "incontinent x1")),
+    ("skin", ("intact", "stage 2 sacrum, mepilex applied", "bruising b/l forearms", "surgical site c/d/i", "pressure injury risk, braden 14")),
+    ("pain", ("0/10", "4/10 incisional, oxy 5 mg po given", "denies", "6/10 back, heat pack applied", "pain controlled w/ pca")),
+    ("psychosocial", ("calm, cooperative", "anxious re: dc, support given", "tearful, chaplain offered", "family supportive", "flat affect")),
+)

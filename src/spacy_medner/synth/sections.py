@@ -265,8 +265,11 @@ def letterhead(ctx: NoteContext) -> None:
         if rng.random() < 0.6:
             b.emit("{s}{l}{x}", s=rng.choice(("   ", " | ", "  ")), l=rng.choice(("Fax: ", "Fax ", "F: ")), x=Phi("FAX", f.fax))
         b.add("\n")
-    if rng.random() < 0.1:
-        b.line("{u}", u=Phi("URL", f.url))
+    r = rng.random()
+    if r < 0.25:
+        b.line("{u}", u=Phi("URL", f.url if rng.random() < 0.5 else ctx.sur.url(f.domain)))
+    elif r < 0.4:
+        b.line("{u} | {e}", u=Phi("URL", f.url), e=Phi("EMAIL", ctx.sur.email(None, f.domain)))
     b.blank()
 
 
@@ -640,12 +643,29 @@ SNIPPETS: Dict[str, Callable[[NoteContext], None]] = {
     "LOCATION-OTHER": lambda c: c.b.line(c.rng.choice(("Injury occurred at {l}.", "Was at {l} when symptoms began.")), l=Phi("LOCATION-OTHER", c.patient.hobby_place)),
     "AGE": lambda c: c.b.line("{r} died at age {a} of {x}.", r=c.rng.choice(cl.FAMILY_RELATIVES), a=Phi("AGE", str(c.rng.randint(50, 99))), x=c.rng.choice(cl.FAMILY_CONDITIONS)),
     "DATE": lambda c: c.b.line(c.rng.choice(("Last colonoscopy {d}.", "Last flu shot {d}.", "Tetanus booster {d}.")), d=c.date_phi(c.days(-900, -30), "past")),
-    "PHONE": lambda c: c.b.line(c.rng.choice(("Patient phone: {p}", "Call back number {p}", "Home phone {p}")), p=Phi("PHONE", c.patient.phone)),
+    "PHONE": lambda c: c.b.line(c.rng.choice(("Patient phone: {p}", "Call back number {p}", "Home phone {p}", "Cell: {p}", "Work # {w}",
+                                              "{r} (lives abroad) can be reached at {i}.", "Alt contact {r}: {i}", "Best number {p}, or work {w}.",
+                                              "Text OK to {p}.", "Phone (H) {p} (W) {w}")),
+                                r=c.patient.relation, p=Phi("PHONE", c.patient.phone), w=Phi("PHONE", c.sur.phone()), i=Phi("PHONE", c.sur.intl_phone())),
     "FAX": lambda c: c.b.line(c.rng.choice(("Please fax results to {f}.", "Fax: {f}")), f=Phi("FAX", c.facility.fax)),
-    "EMAIL": lambda c: c.b.line(c.rng.choice(("Patient email: {e}", "Prefers contact by email ({e}).")), e=Phi("EMAIL", c.patient.email)),
-    "URL": lambda c: c.b.line(c.rng.choice(("Education materials: {u}", "Patient portal: {u}")), u=Phi("URL", c.sur.url())),
-    "IPADDR": lambda c: c.b.line(c.rng.choice(("Video visit connected from IP {i}.", "Remote monitor upload from {i}.")), i=Phi("IPADDR", c.sur.ipaddr())),
-    "SSN": lambda c: c.b.line(c.rng.choice(("SSN: {s}", "Social Security #: {s}")), s=Phi("SSN", c.patient.ssn)),
+    "EMAIL": lambda c: c.b.line(c.rng.choice((
+        "Patient email: {e}", "Prefers contact by email ({e}).", "E-mail: {e}", "Results sent to {e} per pt request.", "pt email {e}",
+        "Contact {r} at {e2} for scheduling.", "Questions to {i}.", "Copy of letter e-mailed to {e}.", "Email address on file ({e}) confirmed.",
+        "Send records to {i}.", "Reach me at {a}.", "Proxy e-mail: {e2}")),
+        e=Phi("EMAIL", c.patient.email), e2=Phi("EMAIL", c.sur.email(c.patient.relative)), r=c.patient.relation,
+        i=Phi("EMAIL", c.sur.email(None, c.facility.domain)), a=Phi("EMAIL", c.sur.email(c.author.person, c.facility.domain))),
+    "URL": lambda c: c.b.line(c.rng.choice((
+        "Education materials: {u}", "Patient portal: {u}", "Pt directed to {u} for the low-sodium diet handout.", "More info: {u}",
+        "Sign up for the portal at {h}", "Video visit link: {h}", "Consent form available at {h}", "See {u} for the study protocol.",
+        "Directions and parking: {h}", "Online scheduling at {h}")),
+        u=Phi("URL", c.sur.url()), h=Phi("URL", c.sur.url(c.facility.domain))),
+    "IPADDR": lambda c: c.b.line(c.rng.choice((
+        "Video visit connected from IP {i}.", "Remote monitor upload from {i}.", "Portal login from {i}.", "login from {i} at {t}",
+        "Session IP: {i}", "Device gateway {i} reported 14 readings.", "Telehealth session source address {i} (home network).",
+        "Access logged from workstation {i}.", "E-signature captured from {i}.", "Pt's home router {i} blocked the video app; switched to phone.")),
+        i=Phi("IPADDR", c.sur.ipaddr()), t=f"{c.rng.randint(0, 23):02d}:{c.rng.randint(0, 59):02d}"),
+    "SSN": lambda c: c.b.line(c.rng.choice(("SSN: {s}", "Social Security #: {s}", "SS# {s}", "Soc Sec No. {s}", "SSN {s} verified with registration.")),
+                              s=Phi("SSN", c.patient.ssn)),
     "MEDICALRECORD": lambda c: c.b.line("{m}", m=mrn_field(c)),
     "HEALTHPLAN": lambda c: c.b.line(c.rng.choice(("Insurance: {o}, member ID {h}", "Health plan: {o} #{h}")), o=Phi("ORGANIZATION", c.patient.insurer), h=Phi("HEALTHPLAN", c.patient.healthplan)),
     "ACCOUNT": lambda c: c.b.line(c.rng.choice(("Account #: {a}", "Acct {a}", "Billing account: {a}")), a=Phi("ACCOUNT", c.sur.account())),
@@ -658,8 +678,8 @@ SNIPPETS: Dict[str, Callable[[NoteContext], None]] = {
 
 #: how often a note carries each TYPE's snippet unprompted (rare TYPEs)
 SNIPPET_RATES: Dict[str, float] = {
-    "ROOM": 0.05, "DEPARTMENT": 0.03, "ORGANIZATION": 0.03, "EMAIL": 0.02, "FAX": 0.02, "URL": 0.01,
-    "IPADDR": 0.005, "SSN": 0.005, "HEALTHPLAN": 0.01, "ACCOUNT": 0.02, "LICENSE": 0.005,
+    "ROOM": 0.05, "DEPARTMENT": 0.03, "ORGANIZATION": 0.03, "EMAIL": 0.06, "FAX": 0.02, "URL": 0.07,
+    "IPADDR": 0.08, "SSN": 0.006, "HEALTHPLAN": 0.01, "ACCOUNT": 0.02, "LICENSE": 0.005,
     "VEHICLE": 0.004, "DEVICE": 0.01, "BIOID": 0.004, "IDNUM": 0.04, "LOCATION-OTHER": 0.01,
     "COUNTRY": 0.01, "USERNAME": 0.03, "PHONE": 0.05, "STREET": 0.03,
 }

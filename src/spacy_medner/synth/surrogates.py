@@ -586,6 +586,18 @@ class Surrogates:
             ],
         )  # type: ignore[return-value]
 
+    def intl_phone(self) -> str:
+        """A non-US number (family abroad, overseas insurers)."""
+        rng = self.rng
+        num = rng.randint(0, 9999)
+        return weighted(rng, [
+            (f"+44 20 {rng.randint(7000, 8999)} {num:04d}", 2), (f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}", 1),
+            (f"+52 55 {rng.randint(1000, 9999)} {num:04d}", 1.5), (f"+91 {rng.randint(70000, 99999)} {rng.randint(10000, 99999)}", 1.5),
+            (f"+234 80{rng.randint(1, 9)} {rng.randint(100, 999)} {num:04d}", 1), (f"+33 1 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}", 1),
+            (f"+84 {rng.randint(90, 99)} {rng.randint(100, 999)} {num:04d}", 1), (f"+86 138 {rng.randint(1000, 9999)} {num:04d}", 1),
+            (f"011 52 {rng.randint(100, 999)} {rng.randint(100, 999)} {num:04d}", 0.5), (f"+1 (416) {rng.randint(200, 999)}-{num:04d}", 0.5),
+        ])  # type: ignore[return-value]
+
     def pager(self) -> str:
         rng = self.rng
         return rng.choice((str(rng.randint(10000, 99999)), f"{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"))
