@@ -3,7 +3,7 @@ import spacy
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
-from spacy_medner.cli.project import make_self_contained
+from spacy_medner.packaging import make_self_contained
 
 TRAIN = [
     ("Seen by Dr. Alvarez on 2091-03-02 for chest pain.", [(8, 19, "DOCTOR"), (23, 33, "DATE")]),

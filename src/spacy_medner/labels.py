@@ -72,6 +72,8 @@ HIPAA_TYPES: Tuple[str, ...] = (
     "BIOID",
     "IDNUM",
 )
+#: PHI TYPEs with a shape, which the pattern stage covers (the >= 99.5% recall target).
+STRUCTURED_TYPES: Tuple[str, ...] = ("EMAIL", "URL", "IPADDR", "SSN", "PHONE", "FAX", "ZIP", "DATE", "AGE")
 LABEL_SCHEMES: Tuple[str, ...] = ("type", "category", "hipaa")
 
 

@@ -1,4 +1,5 @@
 """``evaluate``: score a spaCy pipeline on a gold DocBin and write the reports."""
+import json
 from pathlib import Path
 from typing import List, Optional
 
@@ -17,7 +18,9 @@ from ..evaluation import (
     summary_rows,
     write_reports,
 )
+from ..evaluation.bias_curve import DEFAULT_BIASES, bias_curve, curve_markdown
 from ..labels import LABEL_SCHEMES
+from ..safe_io import atomic_write_text
 from .app import app
 
 
@@ -94,6 +97,14 @@ def evaluate_command(
     max_error_docs: int = typer.Option(
         MAX_ERROR_DOCS, "--max-error-docs", min=0, help="Most documents shown in errors.html."
     ),
+    bias_sweep: Optional[str] = typer.Option(
+        None,
+        "--bias-sweep",
+        help="Comma-separated entity_bias values (e.g. '0,1,2,4'): also write bias_curve.json/.md, "
+        "PHI token P/R at each (the recall knob's curve). 'default' uses "
+        + ",".join(f"{b:g}" for b in DEFAULT_BIASES)
+        + ".",
+    ),
 ) -> None:
     """Evaluate MODEL on the gold DocBin DATA: strict, i2b2-relaxed, token-level PHI and HIPAA scores.
 
@@ -149,6 +160,19 @@ def evaluate_command(
         write_errors_html=not no_errors_html,
         max_error_docs=max_error_docs,
     )
+    if bias_sweep is not None and not scoring_predictions:
+        try:
+            biases = DEFAULT_BIASES if bias_sweep == "default" else [float(b) for b in bias_sweep.split(",") if b.strip()]
+        except ValueError:
+            raise _fail(f"--bias-sweep {bias_sweep!r}: expected comma-separated numbers")
+        msg.info(f"Bias sweep over {len(biases)} entity_bias values")
+        try:
+            curve = bias_curve(nlp, gold_docs, biases, batch_size=batch_size)
+        except ValueError as err:
+            raise _fail(str(err))
+        atomic_write_text(output / "bias_curve.json", json.dumps(curve, indent=2) + "\n")
+        atomic_write_text(output / "bias_curve.md", curve_markdown(curve))
+        msg.text(curve_markdown(curve))
     rows = [(name, f"{100 * p:.2f}", f"{100 * r:.2f}", f"{100 * f:.2f}") for name, p, r, f in summary_rows(metrics)]
     msg.table(rows, header=("Metric", "P", "R", "F"), aligns=("l", "r", "r", "r"), divider=True)
     hipaa = metrics.get("hipaa", {})

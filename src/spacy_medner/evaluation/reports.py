@@ -49,6 +49,9 @@ def summary_rows(metrics: Dict[str, Any]) -> List[tuple]:
                 (f"{scope}token PHI", block["token"]),
             ]
         )
+    structured = metrics.get("structured")
+    if structured is not None and structured.get("applicable"):
+        rows.append(("structured types token PHI", structured["token"]))
     return [(name, b["p"], b["r"], b["f"]) for name, b in rows]
 
 

@@ -10,6 +10,8 @@ de-identification step. It computes, on character offsets:
   recall (see :mod:`.token_level`);
 - ``hipaa``: the three above restricted to :data:`~spacy_medner.labels.HIPAA_TYPES`
   (or a reason why they do not apply);
+- ``structured``: the same restricted to :data:`~spacy_medner.labels.STRUCTURED_TYPES`
+  (EMAIL, URL, IPADDR, SSN, PHONE, FAX, ZIP, DATE, AGE: the PHI with a shape);
 - ``spacy_scorer``: spaCy's own :func:`spacy.scorer.get_ner_prf` on
   ``Example(predicted, gold)`` pairs as a cross-check of ``strict``. They agree
   whenever the predictions' entity boundaries fall on gold token boundaries;
@@ -24,7 +26,7 @@ from spacy.scorer import PRFScore, get_ner_prf
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from ..labels import HIPAA_TYPES
+from ..labels import HIPAA_TYPES, STRUCTURED_TYPES
 from .entities import Entity, doc_entities, doc_name, filter_entities
 from .hipaa import hipaa_applicability
 from .matching import MatchResult, relaxed_match, strict_match
@@ -158,12 +160,13 @@ def score_comparisons(
     metrics.update(_score_block(gold_docs, comparisons))
     if hipaa:
         applicable, reason = hipaa_applicability(labels)
-        if applicable:
-            block = {"applicable": True, "labels": list(HIPAA_TYPES)}
-            block.update(_score_block(gold_docs, comparisons, subset=set(HIPAA_TYPES)))
-        else:
-            block = {"applicable": False, "reason": reason}
-        metrics["hipaa"] = block
+        for key, subset in (("hipaa", HIPAA_TYPES), ("structured", STRUCTURED_TYPES)):
+            if applicable:
+                block = {"applicable": True, "labels": list(subset)}
+                block.update(_score_block(gold_docs, comparisons, subset=set(subset)))
+            else:
+                block = {"applicable": False, "reason": reason}
+            metrics[key] = block
     metrics["spacy_scorer"] = spacy_scorer_check(gold_docs, pred_docs, metrics["strict"])
     return metrics
 

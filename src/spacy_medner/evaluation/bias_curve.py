@@ -1,0 +1,78 @@
+"""The recall knob's curve: PHI token precision and recall against ``entity_bias``.
+
+:func:`bias_curve` evaluates one pipeline at several ``entity_bias`` values;
+:func:`choose_bias` picks the operating point for de-identification: the
+smallest bias whose PHI token recall and precision meet the targets.
+"""
+from typing import Any, Dict, List, Optional, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .model import predict
+from .scoring import score_docs
+
+DEFAULT_BIASES = (-2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+
+
+def _medner_pipes(nlp: Language) -> List[Any]:
+    from ..pipeline.medner import MedNER
+
+    pipes = [pipe for _, pipe in nlp.pipeline if isinstance(pipe, MedNER)]
+    if not pipes:
+        raise ValueError("the pipeline has no medner component, so it has no entity_bias")
+    return pipes
+
+
+def bias_curve(
+    nlp: Language, gold_docs: Sequence[Doc], biases: Sequence[float] = DEFAULT_BIASES, batch_size: int = 32
+) -> List[Dict[str, Any]]:
+    """One row per bias: token PHI P/R, strict entity P/R/F, structured-types token recall."""
+    pipes = _medner_pipes(nlp)
+    saved = [pipe.entity_bias for pipe in pipes]
+    texts = [doc.text for doc in gold_docs]
+    rows = []
+    try:
+        for bias in biases:
+            for pipe in pipes:
+                pipe.entity_bias = bias
+            predicted, _ = predict(nlp, texts, batch_size=batch_size)
+            m = score_docs(gold_docs, predicted)
+            structured = m.get("structured", {})
+            rows.append(
+                {
+                    "entity_bias": float(bias),
+                    "token_p": m["token"]["p"],
+                    "token_r": m["token"]["r"],
+                    "strict_p": m["strict"]["micro"]["p"],
+                    "strict_r": m["strict"]["micro"]["r"],
+                    "strict_f": m["strict"]["micro"]["f"],
+                    "structured_token_r": structured["token"]["r"] if structured.get("applicable") else None,
+                }
+            )
+    finally:
+        for pipe, bias in zip(pipes, saved):
+            pipe.entity_bias = bias
+    return rows
+
+
+def choose_bias(curve: Sequence[Dict[str, Any]], min_recall: float, min_precision: float) -> Optional[Dict[str, Any]]:
+    """The row with the smallest bias that meets both targets, else ``None``."""
+    ok = [row for row in curve if row["token_r"] >= min_recall and row["token_p"] >= min_precision]
+    return min(ok, key=lambda row: row["entity_bias"]) if ok else None
+
+
+def curve_markdown(curve: Sequence[Dict[str, Any]]) -> str:
+    """The curve as a markdown table (percentages)."""
+    lines = [
+        "| entity_bias | PHI token P | PHI token R | strict P | strict R | strict F | structured token R |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in curve:
+        sr = row.get("structured_token_r")
+        lines.append(
+            f"| {row['entity_bias']:g} | {100 * row['token_p']:.2f} | {100 * row['token_r']:.2f} | "
+            f"{100 * row['strict_p']:.2f} | {100 * row['strict_r']:.2f} | {100 * row['strict_f']:.2f} | "
+            f"{'-' if sr is None else f'{100 * sr:.2f}'} |"
+        )
+    return "\n".join(lines) + "\n"
