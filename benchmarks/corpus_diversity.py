@@ -15,7 +15,7 @@ of a Markdown table:
   short all-capital line), lower-cased, digits normalised; and distinct note
   title lines (the first PHI-free line of a note, short, without a colon);
 - **type-token ratio**: mean TTR over consecutive 1,000-token windows (MSTTR,
-  comparable across sizes), TTR of the first 20,000 tokens, and the whole-
+  comparable across sizes), TTR of the first 10,000 tokens, and the whole-
   corpus TTR (size-dependent; for reference only).  Tokens are lower-cased
   word and punctuation tokens with digit runs normalised to ``9``.
 
@@ -46,7 +46,7 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)")
 _HEADER = re.compile(r"^\s*(?:[#*\-=]+\s*)?([A-Za-z][A-Za-z0-9 /&()'.+-]{0,40}?)\s*:")
 _WINDOW = 1000
-_TTR_SAMPLE = 20_000
+_TTR_SAMPLE = 10_000
 
 
 def read_notes(folder: Path) -> List[Tuple[str, List[Tuple[int, int, str]]]]:
@@ -126,7 +126,7 @@ def tokens_of(text: str) -> List[str]:
     return [_DIGITS.sub("9", t.lower()) for t in _TOKEN.findall(text)]
 
 
-def measure(folder: Path, sample_sentences: int = 2000, seed: int = 0) -> Dict[str, object]:
+def measure(folder: Path, sample_sentences: int = 1000, seed: int = 0) -> Dict[str, object]:
     notes = read_notes(folder)
     n = len(notes)
     words = sum(len(text.split()) for text, _ in notes)
@@ -166,7 +166,7 @@ def measure(folder: Path, sample_sentences: int = 2000, seed: int = 0) -> Dict[s
         "distinct_titles": len(titles),
         "tokens": len(tokens),
         "msttr_1000": msttr,
-        "ttr_first_20k": len(set(head)) / len(head) if head else 0.0,
+        "ttr_first_10k": len(set(head)) / len(head) if head else 0.0,
         "ttr_sample_tokens": len(head),
         "ttr_overall": len(set(tokens)) / len(tokens) if tokens else 0.0,
         "phi": phi,
@@ -189,7 +189,7 @@ _ROWS = (
     ("distinct section headers", "distinct_headers", "{:d}"),
     ("distinct note title lines", "distinct_titles", "{:d}"),
     ("MSTTR (mean TTR, 1,000-token windows)", "msttr_1000", "{:.3f}"),
-    ("TTR, first 20,000 tokens", "ttr_first_20k", "{:.3f}"),
+    ("TTR, first 10,000 tokens", "ttr_first_10k", "{:.3f}"),
     ("TTR, whole corpus (size-dependent)", "ttr_overall", "{:.4f}"),
     ("PHI spans", "phi", "{:d}"),
     ("PHI / note", "phi_per_note", "{:.1f}"),
@@ -216,7 +216,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", nargs="+", type=Path, help="folders of i2b2 2014 XML notes")
     parser.add_argument("--names", nargs="*", help="column names (default: folder names)")
-    parser.add_argument("--sample-sentences", type=int, default=2000, help="sentences sampled for the fixed-size frame count")
+    parser.add_argument("--sample-sentences", type=int, default=1000, help="sentences sampled for the fixed-size frame count")
     parser.add_argument("--json", type=Path, help="also write the measures as JSON here")
     args = parser.parse_args(argv)
     names = args.names or [f.name for f in args.folders]

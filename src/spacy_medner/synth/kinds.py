@@ -13,6 +13,7 @@ import string
 from typing import List, Optional, Sequence
 
 from . import clinical as cl
+from . import grammar as gr
 from . import phrases as ph
 from .builder import _FORMATTER, Field, Phi
 from .cast import Clinician
@@ -592,7 +593,7 @@ def phone_encounter(ctx: NoteContext, forced: Sequence[str]) -> None:
     if rng.random() < 0.6:
         say(ctx, rng.choice(("Identity verified with name and DOB ({d}).\n", "2 identifiers verified (name, DOB {d}).\n", "Verified pt by DOB {d} and address.\n")),
             d=ctx.date_phi(p.dob))
-    b.line(" ".join(rng.sample(cl.ASSOCIATED, k=rng.randint(1, 4))))
+    b.line(gr.narrative(rng, ctx.he, [x.names[0] for x in p.problems], k=rng.randint(1, 3)) + " " + " ".join(rng.sample(cl.ASSOCIATED, k=rng.randint(0, 2))))
     if rng.random() < 0.4:
         b.line(rng.choice(ph.DISTRACTORS))
     if rng.random() < 0.4:
@@ -627,7 +628,7 @@ def telehealth_it(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.line(rng.choice(ph.IT_EVENTS))
         b.line(rng.choice(("Consent for telehealth obtained verbally.", "Patient consented to a video visit.", "Location of provider: clinic office.")))
         b.blank()
-        b.line("Reports " + rng.choice(cl.SYMPTOMS) + " " + rng.choice(cl.DURATIONS) + ". " + " ".join(rng.sample(cl.ASSOCIATED, k=2)))
+        b.line(gr.symptom_sentence(rng, ctx.he) + " " + gr.negation_sentence(rng, ctx.he) + " " + rng.choice(cl.ASSOCIATED))
         b.line(rng.choice(("Exam limited by video: ", "Observed: ")) + rng.choice(("NAD, speaking full sentences.", "well-appearing, no increased WOB.", "rash on the forearm as shown on camera.")))
         if rng.random() < 0.5:
             meds_section(ctx)
@@ -682,7 +683,7 @@ def psychiatry_note(ctx: NoteContext, forced: Sequence[str]) -> None:
             h=ctx.his, r=p.relation, n=ctx.sur.relative_name(p.relative), ph=Phi("PHONE", p.phone), him="him" if ctx.he == "he" else "her")
     if rng.random() < 0.5:
         say(ctx, "Previously hospitalized at {h} in {y}. ", h=ctx.hospital(ctx.world.facility()), y=ctx.date_phi(ctx.days(-4000, -300), "past"))
-    b.add(rng.choice(("Sleep 4-5 h/night. ", "Appetite decreased. ", "Reports improved energy. ", "Denies manic sx. ")) + "\n")
+    b.add(rng.choice(("Sleep 4-5 h/night. ", "Appetite decreased. ", "Reports improved energy. ", "Denies manic sx. ")) + gr.negation_sentence(rng, ctx.he) + "\n")
     if rng.random() < 0.4:
         pmh_section(ctx)
     if rng.random() < 0.6:

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Callable, Dict, List, Sequence, Tuple
 
 from . import clinical as cl
+from . import grammar as gr
 from .builder import Field, Phi
 from .sections import (
     NoteContext,
@@ -107,7 +108,7 @@ def discharge_summary(ctx: NoteContext, forced: Sequence[str]) -> None:
                            "Pt admitted on {t} with {x}. ")),
                n=ctx.patient_name("narrative"), h=ctx.hospital(), x=rng.choice(principal.names),
                d=Phi("DEPARTMENT", ctx.author.department), t=ctx.date_phi(admitted, "short"))
-        b.add(" ".join(rng.sample(cl.COURSE_EVENTS, k=rng.randint(1, 4))))
+        b.add(" ".join(rng.sample(cl.COURSE_EVENTS, k=rng.randint(1, 3)) + [gr.course_sentence(rng) for _ in range(rng.randint(0, 2))]))
         b.add("\n")
     for i, prob in enumerate(p.problems, 1):
         plan = cl.plan_for(rng, prob)
@@ -121,6 +122,8 @@ def discharge_summary(ctx: NoteContext, forced: Sequence[str]) -> None:
             line += [f" HD#{rng.randint(2, max(2, los))} ", rng.choice(("improved", "transferred to the floor", "afebrile")), "."]
         if rng.random() < 0.45:
             line += [" " + " ".join(rng.sample(cl.COURSE_EVENTS, k=rng.randint(1, 3)))]
+        elif rng.random() < 0.5:
+            line += [" " + gr.course_sentence(rng)]
         b.piece(line).add("\n")
     _maybe(ctx, 0.3, lambda c: b.line(rng.choice(cl.IMAGING)))
     meds_section(ctx, "dc_meds", cl.random_meds(rng, p.problems, rng.randint(4, 11)))
@@ -474,7 +477,7 @@ def telephone_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     elif reason < 0.7:
         symptom = rng.choice(cl.SYMPTOMS)
         b.emit("Reports {s} {d}. ", s=symptom, d=rng.choice(cl.DURATIONS))
-        b.line(" ".join(rng.sample(cl.ASSOCIATED, k=rng.randint(1, 3))))
+        b.line(" ".join(rng.sample(cl.ASSOCIATED, k=rng.randint(0, 2)) + [gr.negation_sentence(rng, ctx.he)]))
         b.line(rng.choice(("Advised to go to the ED if symptoms worsen.", "Scheduled for same-day visit.", "Will call back tomorrow to check in.")))
     else:
         b.emit("Calling with results: ")

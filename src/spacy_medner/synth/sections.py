@@ -11,6 +11,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import clinical as cl
 from .builder import Field, NoteBuilder, Phi
+from . import grammar as gr
 from .phrases import DISTRACTORS
 from .cast import Clinician, Patient, World
 from .surrogates import (
@@ -311,8 +312,9 @@ def hpi_section(ctx: NoteContext, reason: Optional[str] = None, n_extra: Tuple[i
     hpi_opening(ctx, reason)
     if rng.random() < 0.2:
         b.emit(rng.choice((" Symptoms began on {d}.", " First noticed on {d}.", " Onset {d}.")), d=ctx.date_phi(ctx.days(-14, -1), "short"))
-    for sentence in rng.sample(cl.ASSOCIATED, k=rng.randint(*n_extra)):
-        b.add(" " + sentence)
+    names = [x.names[0] for x in ctx.patient.problems]
+    for _ in range(rng.randint(*n_extra)):
+        b.add(" " + (rng.choice(cl.ASSOCIATED) if rng.random() < 0.45 else gr.narrative(rng, ctx.he, names, k=1)))
     if ctx.record_index > 0:
         for sentence in rng.sample(cl.INTERVAL_LINES, k=rng.randint(0, 3)):
             b.add(" " + sentence)
@@ -505,7 +507,9 @@ def exam_section(ctx: NoteContext, with_vitals: bool = True) -> None:
     def finding(options: Sequence[str]) -> str:
         return ", ".join(rng.sample(options, k=1 if rng.random() < 0.6 else 2))
 
-    if rng.random() < 0.75:
+    if rng.random() < 0.15:
+        b.line(gr.exam_sentence(rng))
+    elif rng.random() < 0.75:
         for name, findings in systems:
             b.line(f"{name}{sep}{finding(findings)}")
     else:
@@ -544,7 +548,9 @@ def ap_section(ctx: NoteContext, key: str = "ap") -> None:
         b.line(rng.choice((", overall stable.", ", here for routine follow-up.", ", improving.", " as above.")))
     style = rng.randint(0, 2)
     for i, prob in enumerate(p.problems, 1):
-        plan: Field = cl.plan_for(rng, prob)
+        plan: Field = cl.plan_for(rng, prob) if rng.random() < 0.55 else gr.plan_sentence(rng, prob.names)
+        if rng.random() < 0.3:
+            plan = (plan, " " + gr.plan_sentence(rng, prob.names))
         if rng.random() < 0.15:
             plan = (plan, rng.choice((" Last checked ", " Labs from ", " Discussed at visit on ")), ctx.date_phi(ctx.days(-200, -7), "short"), ".")
         name = rng.choice(prob.names)
