@@ -8,8 +8,23 @@ for every label (:meth:`ConversionReport.unbalanced_labels` checks it).
 Repairs (BOM stripped, CRLF offsets remapped, whitespace trimmed, ...) are
 counted by kind with one line each.  Lines name file, tag id, offsets and
 label, never note or entity text (unless ``show_text`` is set).
+
+Nothing taken from a file's *content* is printed or written here unless
+``show_text``: a TYPE/label outside the accepted label set is counted under
+a numbered placeholder (:meth:`ConversionReport.unknown_label`,
+``<unknown TYPE #1>``), element names are not quoted, and an id attribute
+is shown only when it looks like an id (:func:`display_id`).  File names
+(and archive member names) are shown, with non-printable characters
+escaped (:func:`printable`).
+
+Input accounting: every file or archive member met while reading is either
+read or counted under ``inputs`` with a reason; those refused (symlinks,
+unsafe names, unreadable members) also get a line in ``inputs_refused``.
+Whole notes (or records) that cannot be read are skipped with a line in
+``notes_skipped``; both are fatal only under ``strict``.
 """
 import json
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,10 +32,38 @@ from typing import Any, Dict, List, Optional, Union
 
 from wasabi import Printer
 
+from ..safe_io import atomic_write_text
 from .errors import ConversionError
 
 #: At most this many lines per repair kind are kept (the counts stay exact).
 MAX_LINES_PER_REPAIR_KIND = 1000
+
+_ID_LIKE = re.compile(r"[A-Za-z0-9_.:/#\[\]-]{1,32}")
+
+
+def looks_like_id(value: str) -> bool:
+    """An id attribute that can be shown: at most 32 id characters, with a digit.
+
+    ``P0``, ``T12``, ``T2[1]``, ``101/PHI3``, ``7`` are shown; anything with
+    spaces, or without a digit (a word, maybe a name), is not.
+    """
+    return bool(_ID_LIKE.fullmatch(value)) and any(c.isdigit() for c in value)
+
+
+def display_id(value: str, fallback: str, show_text: bool = False) -> str:
+    """``value`` when it may be shown (see :func:`looks_like_id`), else ``fallback``."""
+    return value if show_text or looks_like_id(value) else fallback
+
+
+def printable(name: str) -> str:
+    """A file or member name safe to print on one line (escapes, never raises)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes of a file name (surrogateescape)
+        name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
 
 
 @dataclass
@@ -59,6 +102,48 @@ class ConversionReport:
     notes_read: int = 0
     notes_skipped: List[Dict[str, str]] = field(default_factory=list)
     splits: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    inputs: Counter = field(default_factory=Counter)
+    inputs_refused: List[Dict[str, str]] = field(default_factory=list)
+    notices: Counter = field(default_factory=Counter)
+    notice_lines: List[Dict[str, str]] = field(default_factory=list)
+    _placeholders: Dict[str, str] = field(default_factory=dict, repr=False)
+
+    # -- what may be shown ------------------------------------------------
+    def unknown_label(self, label: str, kind: str = "unknown TYPE") -> str:
+        """The name a label outside the accepted set is counted under.
+
+        The label itself with ``show_text``; else a placeholder numbered in
+        order of first appearance (``<unknown TYPE #1>``, ``<non-TYPE label
+        #1>``), the same for the same value within one report.  Never a
+        hash: a short name's hash is easy to reverse.
+        """
+        if self.show_text:
+            return label
+        key = f"{kind}\0{label}"
+        if key not in self._placeholders:
+            n = sum(1 for k in self._placeholders if k.startswith(f"{kind}\0")) + 1
+            self._placeholders[key] = f"<{kind} #{n}>"
+        return self._placeholders[key]
+
+    def shown_label(self, label: str, generic: Optional[bool] = None) -> str:
+        """``label`` as a report line may show it.
+
+        i2b2 TYPEs are shown; so are the labels of a generic format (brat,
+        JSONL: ``generic``, default from :attr:`format`) under ``--labels
+        type``, where they are the output labels.  Any other value is free
+        text from the file: a placeholder (see :meth:`unknown_label`).
+        """
+        from ..labels import TYPES
+
+        if generic is None:
+            generic = self.format in ("brat", "jsonl")
+        if label in TYPES or self.show_text or (generic and self.scheme == "type"):
+            return label
+        return self.unknown_label(label, "non-TYPE label" if generic else "unknown TYPE")
+
+    def shown_id(self, value: str, fallback: str) -> str:
+        """An id from a file's content as it may be shown (see :func:`display_id`)."""
+        return display_id(value, fallback, self.show_text)
 
     # -- counting ---------------------------------------------------------
     def _label(self, label: str) -> LabelCounts:
@@ -112,10 +197,53 @@ class ConversionReport:
         self.info[kind] += n
 
     def skip_note(self, source: str, note_id: str, reason: str) -> None:
-        """A whole note is not converted (fatal when ``strict``)."""
+        """A whole note (or file, or record) is not converted (fatal when ``strict``).
+
+        ``note_id`` may be empty (a file whose notes could not be read);
+        ``reason`` must not contain note text.
+        """
         if self.strict:
-            raise ConversionError(f"{source}: note {note_id}: {reason} (--strict)")
+            what = f"note {note_id}: " if note_id else ""
+            raise ConversionError(f"{source}: {what}{reason} (--strict)")
         self.notes_skipped.append({"source": source, "note_id": note_id, "reason": reason})
+
+    def skip_unreadable(self, source: str, note_id: str, error: Exception) -> None:
+        """Skip a note whose parser raised ``error`` (a :class:`ConversionError`
+        whose message starts with the source); the reason is the message.
+        Under ``strict`` the error itself is raised again."""
+        if self.strict:
+            message = str(error)
+            if message.endswith("(--strict)"):
+                raise error
+            raise ConversionError(f"{message} (--strict)") from None
+        reason = str(error)
+        if reason.startswith(f"{source}: "):
+            reason = reason[len(source) + 2 :]
+        self.skip_note(source, note_id, reason)
+
+    def input_read(self) -> None:
+        """One input file (or archive member) was read."""
+        self.inputs["read"] += 1
+
+    def input_ignored(self, why: str) -> None:
+        """An input file or member that is not one (wrong suffix, hidden, a
+        folder entry): counted, no line."""
+        self.inputs[f"ignored: {why}"] += 1
+
+    def refuse_input(self, source: str, why: str, detail: str = "") -> None:
+        """An input file or member that is not read for safety or because it is
+        unreadable: counted, with a line (fatal when ``strict``)."""
+        line = f"{source}: {why}" + (f" ({detail})" if detail else "")
+        if self.strict:
+            raise ConversionError(f"{line}: not read (--strict)")
+        self.inputs[f"refused: {why}"] += 1
+        self.inputs_refused.append({"source": source, "reason": why, "detail": detail})
+
+    def notice(self, kind: str, source: str, detail: str = "") -> None:
+        """Something worth a line that is neither a repair nor a refusal."""
+        self.notices[kind] += 1
+        if self.notices[kind] <= MAX_LINES_PER_REPAIR_KIND:
+            self.notice_lines.append({"kind": kind, "source": source, "detail": detail})
 
     def written(self, label: str, output_label: str) -> None:
         counts = self._label(label)
@@ -160,12 +288,15 @@ class ConversionReport:
             "repair_lines": self.repair_lines,
             "refusals": self.refusals,
             "info": dict(sorted(self.info.items())),
+            "inputs": dict(sorted(self.inputs.items())),
+            "inputs_refused": self.inputs_refused,
+            "notices": dict(sorted(self.notices.items())),
+            "notice_lines": self.notice_lines,
         }
 
     def write_json(self, path: Union[str, Path]) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf8")
+        """Write the report as JSON, atomically (a temp file replaces ``path``)."""
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     def print(self, printer: Optional[Printer] = None, max_lines: int = 20) -> None:
         """Print the per-label table, repairs and the first refusal lines."""
@@ -187,11 +318,28 @@ class ConversionReport:
         if self.info:
             msg.text("Other counts:")
             msg.table(sorted(self.info.items()), header=("what", "count"), divider=True)
+        if set(self.inputs) - {"read"}:
+            msg.text("Input files and archive members:")
+            msg.table(sorted(self.inputs.items()), header=("input", "count"), divider=True)
         # plain print: wasabi wraps at 80 columns, which splits file paths
+        if self.inputs_refused:
+            msg.warn(f"{len(self.inputs_refused)} input files or members not read:")
+            for r in self.inputs_refused[:max_lines]:
+                detail = f" ({r['detail']})" if r["detail"] else ""
+                print(f"  {r['source']}: {r['reason']}{detail}")
+            if len(self.inputs_refused) > max_lines:
+                print(f"  ... {len(self.inputs_refused) - max_lines} more in the JSON report")
+        if self.notice_lines:
+            msg.info(f"{len(self.notice_lines)} notices:")
+            for n in self.notice_lines[:max_lines]:
+                print(f"  {n['source']}: {n['kind']}" + (f" ({n['detail']})" if n["detail"] else ""))
         if self.notes_skipped:
             msg.warn(f"{len(self.notes_skipped)} notes skipped:")
             for skipped in self.notes_skipped[:max_lines]:
-                print(f"  {skipped['source']}: note {skipped['note_id']}: {skipped['reason']}")
+                what = f"note {skipped['note_id']}: " if skipped["note_id"] else ""
+                print(f"  {skipped['source']}: {what}{skipped['reason']}")
+            if len(self.notes_skipped) > max_lines:
+                print(f"  ... {len(self.notes_skipped) - max_lines} more in the JSON report")
         if self.refusals:
             msg.warn(f"{len(self.refusals)} entities refused:")
             for r in self.refusals[:max_lines]:
