@@ -21,6 +21,12 @@ brat's own server counts a BOM and CRs in its offsets, other tools do not:
 the note text gets no BOM and LF line ends, and the offsets are remapped
 when the third column shows they counted them (see :mod:`.offset_basis`).
 note_id is the file stem; patient_id is None (every note its own patient).
+
+Bad records are skipped, never fatal to the run (except under
+``--strict``): a malformed ``T`` line (no tab, bad offsets, no label) is
+refused under the label ``<malformed brat line>`` with a line naming the
+file and line number; a note whose ``.txt`` is missing or whose files are
+not valid UTF-8 is skipped with a line naming the file.
 """
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
@@ -29,9 +35,11 @@ from .errors import ConversionError
 from .offset_basis import BOM, choose_variant, remap_spans, text_variants
 from .records import Note, Span
 from .report import ConversionReport
-from .sources import SourceFile, decode_text, file_stem, iter_source_files
+from .sources import SourceFile, read_bytes, decode_text, file_stem, iter_source_files
 
 DISCONTINUOUS_POLICIES: Tuple[str, ...] = ("split", "merge", "refuse")
+MALFORMED = "<malformed brat line>"
+_OTHER_LINE_KINDS = ("R", "E", "A", "M", "N", "#", "*")
 
 
 def _fragment_texts(stated: Optional[str], fragments: List[Tuple[int, int]]) -> List[Optional[str]]:
@@ -58,13 +66,19 @@ def parse_brat_ann(
         if not line.strip():
             continue
         if not line.startswith("T"):
-            report.count(f"brat {line[0]!r} lines ignored (not text-bound)")
+            kind = repr(line[0]) if line[0] in _OTHER_LINE_KINDS or report.show_text else "other"
+            report.count(f"brat {kind} lines ignored (not text-bound)")
             continue
         fields = line.split("\t", 2)
-        tag_id = fields[0].strip()
-        where = f"{ann_name}: line {lineno} (tag {tag_id})"
+        tag_id = report.shown_id(fields[0].strip(), f"line {lineno}")
+        where = f"line {lineno}"
+
+        def malformed(reason: str) -> None:
+            report.refuse(MALFORMED, ann_name, tag_id, f"{where}: {reason}")
+
         if len(fields) < 2:
-            raise ConversionError(f"{where}: malformed T line, expected 'ID<TAB>Label start end<TAB>text'")
+            malformed("malformed T line, expected 'ID<TAB>Label start end<TAB>text'")
+            continue
         label, _, offsets = fields[1].strip().partition(" ")
         stated = fields[2] if len(fields) > 2 else None
         try:
@@ -73,14 +87,16 @@ def parse_brat_ann(
                 a, b = part.split()
                 fragments.append((int(a), int(b)))
         except ValueError:
-            raise ConversionError(f"{where}: malformed offsets, expected 'start end[;start end]...'") from None
+            malformed("malformed offsets, expected 'start end[;start end]...'")
+            continue
         if not label:
-            raise ConversionError(f"{where}: missing label")
+            malformed("missing label")
+            continue
         if len(fragments) == 1:
             start, end = fragments[0]
             spans.append(Span(start, end, label, tag_id, None, stated))
         elif discontinuous == "refuse":
-            report.refuse(label, ann_name, tag_id, f"discontinuous entity ({len(fragments)} fragments; --discontinuous refuse)")
+            report.refuse(report.shown_label(label, generic=True), ann_name, tag_id, f"discontinuous entity ({len(fragments)} fragments; --discontinuous refuse)")
         elif discontinuous == "merge":
             start = min(a for a, _ in fragments)
             end = max(b for _, b in fragments)
@@ -129,12 +145,12 @@ def read_brat(
     """Yield a Note per ``.ann`` file (with its ``.txt``) in ``sources``.
 
     A ``.txt`` without ``.ann`` is not a note (counted); an ``.ann`` without
-    ``.txt`` is an error.
+    ``.txt``, or with undecodable bytes, is skipped with a report line.
     """
     report = report if report is not None else ConversionReport(format="brat")
     texts: Dict[str, SourceFile] = {}
     anns: Dict[str, SourceFile] = {}
-    for f in iter_source_files(sources, (".txt", ".ann")):
+    for f in iter_source_files(sources, (".txt", ".ann"), report):
         (anns if f.name.lower().endswith(".ann") else texts)[f.relative_stem] = f
     if not anns:
         raise ConversionError("no .ann files found in " + ", ".join(str(s) for s in sources))
@@ -143,9 +159,14 @@ def read_brat(
     for stem in sorted(anns):
         ann = anns[stem]
         txt = texts.get(stem)
-        if txt is None:
-            sibling = ann.path.with_suffix(".txt") if ann.path is not None else None
-            if sibling is None or not sibling.is_file():
-                raise ConversionError(f"{ann.name}: no matching .txt file")
-            txt = SourceFile(str(sibling), sibling.read_bytes(), sibling)
-        yield parse_brat(txt.data, ann.data, txt.name, ann.name, report, discontinuous)
+        try:
+            if txt is None:
+                sibling = ann.path.with_suffix(".txt") if ann.path is not None else None
+                if sibling is None or not sibling.is_file():
+                    raise ConversionError(f"{ann.name}: no matching .txt file")
+                txt = SourceFile(str(sibling), read_bytes(sibling), sibling)
+            note = parse_brat(txt.data, ann.data, txt.name, ann.name, report, discontinuous)
+        except ConversionError as err:
+            report.skip_unreadable(ann.name, "", err)
+            continue
+        yield note

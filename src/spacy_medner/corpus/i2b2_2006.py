@@ -34,8 +34,15 @@ AGE         AGE
 ==========  ================  ==============================================
 
 Any other TYPE is passed on unchanged, and the builder refuses it as an
-unknown TYPE (counted).  Elements other than PHI inside TEXT contribute
-their text and are counted (``info``).
+unknown TYPE (counted under a placeholder unless ``show_text``).  Elements
+other than PHI inside TEXT contribute their text and are counted
+(``info``; their names only with ``show_text``).
+
+Bad records are skipped, never fatal to the run (except under
+``--strict``): a file that cannot be parsed (malformed XML, undecodable
+bytes, wrong root, no RECORD) is skipped with a line naming the file; a
+RECORD without ID or TEXT is skipped with a line naming the file and the
+record's position.
 """
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Union
@@ -81,8 +88,10 @@ class _Walker:
             self.walk(child)
             if child.tag == "PHI":
                 self._phi(child, start, self.pos)
-            else:
+            elif self.report.show_text:
                 self.report.count(f"i2b2-2006 inline <{child.tag}> (text kept, not an entity)")
+            else:
+                self.report.count("i2b2-2006 inline elements other than PHI (text kept, not an entity)")
             self._add(child.tail)
 
     def _phi(self, el, start: int, end: int) -> None:
@@ -104,23 +113,35 @@ def parse_i2b2_2006(
     data: bytes, source: str, report: Optional[ConversionReport] = None
 ) -> Iterator[Note]:
     """Yield one Note per RECORD of an i2b2 2006 XML file (its bytes)."""
+    yield from _records(data, source, report, skip_bad_records=False)
+
+
+def _records(
+    data: bytes, source: str, report: Optional[ConversionReport], skip_bad_records: bool
+) -> Iterator[Note]:
     report = report if report is not None else ConversionReport(format="i2b2-2006")
     root, _ = parse_xml_bytes(data, source, report)  # raw CRLF -> LF, as XML says
     if root.tag != "ROOT":
-        raise ConversionError(
-            f"{source}: root element is <{root.tag}>, expected <ROOT> (is this the i2b2-2006 format?)"
-        )
+        found = f" <{root.tag}>" if report.show_text else ""
+        raise ConversionError(f"{source}: root element{found} is not <ROOT> (is this the i2b2-2006 format?)")
     records = [el for el in root if el.tag == "RECORD"]
     if not records:
         raise ConversionError(f"{source}: no <RECORD> elements")
     for k, record in enumerate(records, start=1):
         record_id = (record.get("ID") or "").strip()
-        if not record_id:
-            raise ConversionError(f"{source}: RECORD number {k} has no ID attribute")
+        shown = report.shown_id(record_id, f"RECORD#{k}")
+        problem = None
         text_el = record.find("TEXT")
-        if text_el is None:
-            raise ConversionError(f"{source}: RECORD {record_id} has no <TEXT> element")
-        walker = _Walker(source, record_id, report)
+        if not record_id:
+            problem = f"RECORD number {k} has no ID attribute"
+        elif text_el is None:
+            problem = f"RECORD number {k} ({shown}) has no <TEXT> element"
+        if problem is not None:
+            if not skip_bad_records:
+                raise ConversionError(f"{source}: {problem}")
+            report.skip_note(source, "", problem)
+            continue
+        walker = _Walker(source, shown, report)
         walker.walk(text_el)
         text = "".join(walker.parts)
         yield Note(note_id=record_id, text=text, spans=walker.spans, patient_id=record_id, source=source)
@@ -129,7 +150,16 @@ def parse_i2b2_2006(
 def read_i2b2_2006(
     sources: Iterable[Union[str, Path]], report: Optional[ConversionReport] = None
 ) -> Iterator[Note]:
-    """Yield a Note per RECORD in the ``*.xml`` files of ``sources``."""
+    """Yield a Note per RECORD in the ``*.xml`` files of ``sources``.
+
+    Unreadable files and bad records are skipped with report lines (fatal
+    under ``strict``).
+    """
     report = report if report is not None else ConversionReport(format="i2b2-2006")
-    for f in iter_source_files(sources, (".xml",)):
-        yield from parse_i2b2_2006(f.data, f.name, report)
+    for f in iter_source_files(sources, (".xml",), report):
+        try:
+            notes = list(_records(f.data, f.name, report, skip_bad_records=True))
+        except ConversionError as err:
+            report.skip_unreadable(f.name, "", err)
+            continue
+        yield from notes

@@ -21,9 +21,18 @@ Reading (:func:`read_i2b2_2014`, :func:`parse_i2b2_2014`):
   category, an unknown element with a known TYPE and a lower-case TYPE are
   repairs (counted); an unknown TYPE reaches the builder, which refuses it;
 - a tag without TYPE or with non-integer start/end is refused here;
-- raw CR/CRLF line ends in the file: the TEXT is given LF line ends and, if
-  the tags' ``text`` attributes show that the offsets counted the CRs, the
-  offsets are remapped (see :mod:`.offset_basis`); counted either way.
+- raw CR/CRLF line ends in the file, or a U+FEFF at the start of TEXT: the
+  TEXT is given LF line ends and no BOM; the offsets are remapped when the
+  tags' ``text`` attributes show that they counted the CRs/BOM, and also
+  when no tag states its text (the raw TEXT is then assumed, as in the
+  release; see :mod:`.offset_basis`); counted either way, with the basis.
+
+A file that cannot be read as a note (malformed XML, undecodable bytes,
+wrong root, no TEXT, elements inside TEXT) raises :class:`ConversionError`
+in :func:`parse_i2b2_2014`; :func:`read_i2b2_2014` skips it with a report
+line naming the file and goes on (fatal only under ``--strict``).  Element
+names and attribute values are never quoted in messages unless
+``show_text`` (tag ids only when they look like ids).
 """
 import re
 from pathlib import Path
@@ -32,7 +41,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..labels import CATEGORIES, TAG_ELEMENTS, TYPE_TO_CATEGORY, TYPES
 from .errors import ConversionError
-from .offset_basis import choose_variant, remap_spans, text_variants
+from .offset_basis import choose_variant, remap_spans, text_variants, verifiable
 from .records import Note, Span
 from .report import ConversionReport
 from .sources import file_stem, iter_source_files
@@ -107,15 +116,17 @@ def parse_i2b2_2014(
     report = report if report is not None else ConversionReport(format="i2b2-2014")
     root, sentinel = parse_xml_bytes(data, source, report, keep_raw_cr_in=("TEXT",))
     if root.tag != ROOT_ELEMENT:
+        found = f" <{root.tag}>" if report.show_text else ""
         raise ConversionError(
-            f"{source}: root element is <{root.tag}>, expected <{ROOT_ELEMENT}> (is this the i2b2-2014 format?)"
+            f"{source}: root element{found} is not <{ROOT_ELEMENT}> (is this the i2b2-2014 format?)"
         )
     text_el = root.find("TEXT")
     if text_el is None:
         raise ConversionError(f"{source}: no <TEXT> element")
     if len(text_el):
+        found = f" (<{text_el[0].tag}>)" if report.show_text else ""
         raise ConversionError(
-            f"{source}: <TEXT> contains <{text_el[0].tag}> elements; inline tags are the i2b2-2006 format"
+            f"{source}: <TEXT> contains child elements{found}; inline tags are the i2b2-2006 format"
         )
     raw_text = text_el.text or ""
     spans: List[Span] = []
@@ -130,12 +141,13 @@ def parse_i2b2_2014(
         chosen = choose_variant(variants, spans)
         if chosen is not canonical:
             spans = remap_spans(chosen, spans)
+        basis = "" if verifiable(spans) else " (no text attributes to verify: raw TEXT assumed)"
         if sentinel is not None and sentinel in raw_text:
             detail = "offsets counted the CRs: remapped" if chosen.counts_cr else "offsets already LF-based"
-            report.repair("crlf_normalised", source, detail=detail)
+            report.repair("crlf_normalised", source, detail=detail + basis)
         if raw_text.startswith("\ufeff"):
             detail = "offsets counted the BOM: remapped" if chosen.counts_bom else "offsets did not count it"
-            report.repair("bom_in_text_stripped", source, detail=detail)
+            report.repair("bom_in_text_stripped", source, detail=detail + basis)
     stem = note_id or file_stem(source)
     return Note(
         note_id=stem,
@@ -149,10 +161,11 @@ def parse_i2b2_2014(
 def _read_tag(el, index: int, source: str, report: ConversionReport) -> Optional[Span]:
     attr = el.get
     element = el.tag
-    tag_id = (attr("id") or "").strip() or f"#{index}"
+    tag_id = report.shown_id((attr("id") or "").strip(), f"#{index}")
     type_ = (attr("TYPE") or "").strip()
     if not type_:
-        report.refuse(f"<{element} without TYPE>", source, tag_id, "no TYPE attribute")
+        shown = element if element in TAG_ELEMENTS or report.show_text else "tag"
+        report.refuse(f"<{shown} without TYPE>", source, tag_id, "no TYPE attribute")
         return None
     if type_ not in TYPES and type_.upper() in TYPES:
         report.repair("type_case_normalised", source, tag_id, f"TYPE {type_} -> {type_.upper()}")
@@ -160,7 +173,8 @@ def _read_tag(el, index: int, source: str, report: ConversionReport) -> Optional
     if type_ in TYPES:
         expected = TYPE_TO_CATEGORY[type_]
         if element not in TAG_ELEMENTS:
-            report.repair("unknown_element", source, tag_id, f"<{element}> with TYPE {type_}: category {expected}")
+            shown = f"<{element}>" if report.show_text else "unknown element"
+            report.repair("unknown_element", source, tag_id, f"{shown} with TYPE {type_}: category {expected}")
         elif element in CATEGORIES and element != expected:
             report.repair("element_type_mismatch", source, tag_id, f"<{element}> with TYPE {type_}: TYPE kept")
         category: Optional[str] = expected
@@ -170,7 +184,7 @@ def _read_tag(el, index: int, source: str, report: ConversionReport) -> Optional
         start = int((attr("start") or "").strip())
         end = int((attr("end") or "").strip())
     except ValueError:
-        report.refuse(type_, source, tag_id, "start/end attribute missing or not an integer")
+        report.refuse(report.shown_label(type_, generic=False), source, tag_id, "start/end attribute missing or not an integer")
         return None
     return Span(start, end, type_, tag_id, category, el.get("text"))
 
@@ -178,7 +192,16 @@ def _read_tag(el, index: int, source: str, report: ConversionReport) -> Optional
 def read_i2b2_2014(
     sources: Iterable[Union[str, Path]], report: Optional[ConversionReport] = None
 ) -> Iterator[Note]:
-    """Yield a Note per ``*.xml`` file in the folders/files/archives ``sources``."""
+    """Yield a Note per ``*.xml`` file in the folders/files/archives ``sources``.
+
+    A file that cannot be read as a note is skipped with a report line
+    (:meth:`ConversionReport.skip_note`; fatal under ``strict``).
+    """
     report = report if report is not None else ConversionReport(format="i2b2-2014")
-    for f in iter_source_files(sources, (".xml",)):
-        yield parse_i2b2_2014(f.data, f.name, report)
+    for f in iter_source_files(sources, (".xml",), report):
+        try:
+            note = parse_i2b2_2014(f.data, f.name, report)
+        except ConversionError as err:
+            report.skip_unreadable(f.name, "", err)
+            continue
+        yield note

@@ -6,9 +6,18 @@ CRLF file.  Annotation tools disagree on whether their offsets count the
 BOM and the CRs, so every combination that the raw text allows is built as
 a :class:`TextVariant` with a map from its offsets to canonical offsets, and
 the variant on which most spans' stated texts (i2b2 ``text`` attribute, brat
-third column) match wins; ties go to the canonical text.  Spans are then
-remapped to canonical offsets.  Without stated texts the canonical text is
-assumed (documented).
+third column) match wins.  Spans are then remapped to canonical offsets, so
+that each span covers the same characters it covered in the text its
+offsets were counted in.
+
+Without stated texts to verify (all ``text=""``), and on ties, the *raw*
+text is assumed: offsets count the leading BOM and the CRs.  That is the
+text as the annotators saw it: the i2b2 release counts offsets in the raw
+TEXT content, where a U+FEFF inside the CDATA is a character like any other,
+and brat's server counts the BOM and CRs of the ``.txt``.  Assuming the
+canonical text instead would shift every span after a BOM or CR by one
+character per BOM/CR, silently.  Readers report which basis was assumed; :func:`verifiable`
+tells whether any span could be checked.
 """
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
@@ -82,20 +91,34 @@ def text_variants(raw: str, cr: Optional[str] = "\r", bom: bool = True) -> List[
     return variants
 
 
+def _stated(span: Span) -> bool:
+    return span.text is not None and bool(span.text.strip())
+
+
+def verifiable(spans: Sequence[Span]) -> bool:
+    """Whether any span states its text (an empty ``text=""`` states nothing)."""
+    return any(_stated(s) for s in spans)
+
+
 def choose_variant(variants: Sequence[TextVariant], spans: Sequence[Span]) -> TextVariant:
-    """The variant on which most spans' stated texts match (canonical on ties)."""
+    """The variant on which most spans' stated texts match.
+
+    On ties, and when no span states its text, the raw variant (the one
+    that counts the most of the BOM and CRs: the last one of
+    :func:`text_variants`) wins; see the module docstring.
+    """
     if len(variants) == 1:
         return variants[0]
     best, best_score = variants[0], -1
-    for variant in variants:
+    for variant in variants:  # canonical first, raw last: ">=" gives ties to the raw side
         score = sum(
             1
             for s in spans
-            if s.text is not None
+            if _stated(s)
             and 0 <= s.start < s.end <= len(variant.text)
             and same_text(variant.text[s.start : s.end], s.text)
         )
-        if score > best_score:
+        if score >= best_score:
             best, best_score = variant, score
     return best
 
