@@ -7,8 +7,12 @@ SRC: folders (recursive), files, ``.zip``/``.tar.gz`` archives.  Writes
 OUT, the dev DocBin when ``--dev-fraction`` > 0 (``--dev-output``, default
 ``OUT.dev.spacy``: ``train.spacy`` -> ``train.dev.spacy``) and the report
 ``OUT.report.json`` (``train.spacy`` -> ``train.report.json``).  CoNLL input:
-use ``spacy convert``.  Errors are one line naming file and tag, exit 1;
-note and entity text are never printed unless ``--show-text``.
+use ``spacy convert``.  No output may be an input or lie in an input folder,
+and no two outputs may be the same file (exit 1, one line).  A bad note or
+record is skipped with a report line naming the file (and line), never
+fatal unless ``--strict``; fatal errors are one line, exit 1.  Note text,
+entity text and other free text from the files (unknown TYPEs, element
+names) are never printed unless ``--show-text``.  See docs/formats.md.
 """
 from enum import Enum
 from pathlib import Path
@@ -18,7 +22,7 @@ import typer
 from wasabi import Printer
 
 from ..corpus.converter import convert_corpus, report_path
-from ..corpus.docbin import DEFAULT_MAX_SEGMENT_CHARS
+from ..corpus.docbin import DEFAULT_MAX_NOTE_CHARS, DEFAULT_MAX_SEGMENT_CHARS
 from ..corpus.errors import ConversionError
 from .app import app
 
@@ -68,10 +72,19 @@ def convert_command(
     on_overlap: OverlapPolicy = typer.Option(OverlapPolicy.keep_longest, "--on-overlap", help="Overlapping tags: refuse the shorter, or fail."),
     discontinuous: DiscontinuousPolicy = typer.Option(DiscontinuousPolicy.split, "--discontinuous", help="brat discontinuous entities."),
     strict: bool = typer.Option(False, "--strict", help="Fail on any refused entity or skipped note."),
-    show_text: bool = typer.Option(False, "--show-text", help="Quote the disagreeing texts in refusal lines (prints PHI!)."),
+    max_note_chars: int = typer.Option(
+        DEFAULT_MAX_NOTE_CHARS, "--max-note-chars",
+        help="Skip (and report) notes longer than this; longer than nlp.max_length is fine (0: no limit).",
+    ),
+    show_text: bool = typer.Option(
+        False, "--show-text",
+        help="Quote texts, unknown TYPEs, element names and ids from the files in report lines (prints PHI!).",
+    ),
 ) -> None:
     """Convert annotated clinical notes to spaCy DocBin files."""
     msg = Printer()
+    if not isinstance(max_note_chars, int):  # called as a function (project convert) without it
+        max_note_chars = DEFAULT_MAX_NOTE_CHARS
     if len(paths) < 2:
         _fail("give at least one SRC and the OUT path")
         raise typer.Exit(2)
@@ -101,6 +114,7 @@ def convert_command(
             discontinuous=discontinuous.value,
             strict=strict,
             show_text=show_text,
+            max_note_chars=max_note_chars,
         )
     except ConversionError as err:
         _fail(str(err))

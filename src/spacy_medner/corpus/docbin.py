@@ -5,7 +5,10 @@ For each note (:func:`resolve_entities`), in order:
 1. the label scheme maps the label (:func:`spacy_medner.labels.map_label`):
    ``None`` is dropped by scheme (counted); a label that is not an i2b2 TYPE
    is refused, unless ``allow_unknown_labels`` (generic formats under the
-   ``type`` scheme), where it passes through unchanged;
+   ``type`` scheme), where it passes through unchanged.  A refused label is
+   free text from the file: it is counted under a numbered placeholder
+   (``<unknown TYPE #1>``; :meth:`ConversionReport.shown_label`) unless
+   ``show_text``;
 2. offsets outside the text, empty or inverted: refused;
 3. a stated text (i2b2 ``text`` attribute, brat column, JSONL ``text``; an
    empty one counts as not stated) that disagrees with ``text[start:end]``
@@ -29,6 +32,14 @@ outside entities are "O" (not missing).  Notes stay whole Docs unless
 whitespace) into pieces of at most ``max_segment_chars`` where possible,
 never inside an entity or a token.
 
+Long notes: spaCy's ``nlp.max_length`` (1,000,000 characters by default)
+guards the parser and NER, which need memory per character; conversion
+only tokenizes, so a longer note (or segment) is tokenized anyway, with
+``max_length`` raised for that call only, and a notice line naming the
+file.  Notes longer than ``max_note_chars`` (``--max-note-chars``, default
+10,000,000; 0: no limit) are skipped with a line naming the file (their
+entities refused), so that one runaway file cannot exhaust memory.
+
 Each Doc's ``user_data`` holds ``note_id``, ``patient_id``, ``source``,
 ``segment`` (index) and ``segment_start`` (char offset in the note).
 """
@@ -44,10 +55,12 @@ from ..labels import LABEL_SCHEMES, TYPES, map_label
 from .errors import ConversionError
 from .offset_basis import same_text
 from .records import Note
-from .report import ConversionReport
+from .report import ConversionReport, display_id
 
 #: How far (chars) from the stated offsets a disagreeing stated text is searched.
 NEARBY_CHARS = 64
+#: Notes longer than this are skipped (``--max-note-chars``; 0 or None: no limit).
+DEFAULT_MAX_NOTE_CHARS = 10_000_000
 OVERLAP_POLICIES: Tuple[str, ...] = ("keep-longest", "error")
 DEFAULT_MAX_SEGMENT_CHARS = 2000
 _KNOWN_TYPES = frozenset(TYPES)
@@ -109,20 +122,20 @@ def resolve_entities(
     candidates: List[Entity] = []
     for span in note.spans:
         label = span.label
+        accepted = label in _KNOWN_TYPES or (allow_unknown_labels and scheme == "type")
+        if not accepted:  # free text from the file: a placeholder unless show_text
+            label = report.shown_label(label, generic=allow_unknown_labels)
         report.entity_in(label)
         where = f"[{span.start}:{span.end}]"
 
         def refuse(reason: str, quoted: Optional[str] = None) -> None:
             report.refuse(label, src, span.tag_id, reason, counted_in=True, text=quoted)
 
-        if label in _KNOWN_TYPES:
-            output = map_label(label, scheme)
-        elif allow_unknown_labels and scheme == "type":
-            output = label
-        else:
+        if not accepted:
             what = "unknown TYPE" if not allow_unknown_labels else f"not an i2b2 TYPE (needed by --labels {scheme})"
-            refuse(f"{what} {label!r}")
+            refuse(f"{what} {span.label!r}" if report.show_text else what)
             continue
+        output = map_label(label, scheme) if label in _KNOWN_TYPES else label
         if output is None:
             report.dropped_by_scheme(label)
             continue
@@ -211,11 +224,33 @@ def _split_tokens_at(doc: Doc, cuts: Iterable[int]) -> None:
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
 
 
+def make_doc_any_length(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, with ``nlp.max_length`` raised for this call if needed.
+
+    ``max_length`` protects the parser and NER; tokenizing is linear in the
+    text, so conversion tokenizes a long note whole.
+    """
+    if len(text) <= nlp.max_length:
+        return nlp.make_doc(text)
+    saved = nlp.max_length
+    nlp.max_length = len(text)
+    try:
+        return nlp.make_doc(text)
+    finally:
+        nlp.max_length = saved
+
+
 def entities_to_doc(
     nlp: Language, text: str, entities: Sequence[Entity], report: ConversionReport, source: str = ""
 ) -> Doc:
     """Tokenize ``text`` and set ``entities``, splitting tokens where needed."""
-    doc = nlp.make_doc(text)
+    if len(text) > nlp.max_length:
+        report.notice(
+            "longer than nlp.max_length: tokenized anyway",
+            source,
+            f"{len(text)} characters, nlp.max_length {nlp.max_length}",
+        )
+    doc = make_doc_any_length(nlp, text)
     cuts: List[int] = []
     for e in entities:
         if doc.char_span(e.start, e.end, alignment_mode="strict") is None:
@@ -313,14 +348,28 @@ def note_to_docs(
     return docs
 
 
+def _shown_note_id(note: Note, show_text: bool = False) -> str:
+    """The note id as a message may show it: an id taken from the file name
+    (i2b2 ``PPP-RR``) or one that looks like an id; else "" (not shown)."""
+    if show_text or (note.source and note.note_id in note.source):
+        return note.note_id
+    return display_id(note.note_id, "")
+
+
 def check_unique_note_ids(notes: Iterable[Note]) -> Iterator[Note]:
-    """Pass notes through; a note id seen twice is a :class:`ConversionError`."""
+    """Pass notes through; a note id seen twice is a :class:`ConversionError`.
+
+    Two notes with one id are a corpus-level conflict (the same file given
+    twice, or train and test folders mixed), not one bad note: fatal.
+    """
     seen: Dict[str, str] = {}
     for note in notes:
         src = note.source or note.note_id
         if note.note_id in seen:
+            shown = _shown_note_id(note)
             raise ConversionError(
-                f"{src}: note id {note.note_id} already read from {seen[note.note_id]} (same file given twice?)"
+                f"{src}: note id {shown + ' ' if shown else ''}already read from {seen[note.note_id]}"
+                " (same file given twice?)"
             )
         seen[note.note_id] = src
         yield note
@@ -336,11 +385,13 @@ def convert_notes(
     allow_unknown_labels: bool = False,
     segment: bool = False,
     max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS,
+    max_note_chars: Optional[int] = DEFAULT_MAX_NOTE_CHARS,
 ) -> Tuple[List[Doc], ConversionReport]:
     """Convert Notes to Docs with entities; return the Docs and the report.
 
-    Empty (whitespace-only) notes are skipped with a report line (their
-    entities refused); a note id seen twice is a :class:`ConversionError`.
+    Empty (whitespace-only) notes and notes longer than ``max_note_chars``
+    (0 or None: no limit) are skipped with a report line (their entities
+    refused); a note id seen twice is a :class:`ConversionError`.
     """
     report = report if report is not None else ConversionReport(scheme=scheme)
     report.scheme = scheme
@@ -348,10 +399,19 @@ def convert_notes(
     for note in check_unique_note_ids(notes):
         src = note.source or note.note_id
         report.notes_read += 1
+        skip = None
         if not note.text.strip():
+            skip = ("note text is empty", "empty text")
+        elif max_note_chars and len(note.text) > max_note_chars:
+            reason = f"note has {len(note.text)} characters, over --max-note-chars {max_note_chars}"
+            skip = (reason, reason)
+        if skip is not None:
             for span in note.spans:
-                report.refuse(span.label, src, span.tag_id, "note text is empty")
-            report.skip_note(src, note.note_id, "empty text")
+                label = span.label
+                if label not in _KNOWN_TYPES and not (allow_unknown_labels and scheme == "type"):
+                    label = report.shown_label(label, generic=allow_unknown_labels)
+                report.refuse(label, src, span.tag_id, skip[0])
+            report.skip_note(src, _shown_note_id(note, report.show_text), skip[1])
             continue
         entities = resolve_entities(note, scheme, report, on_overlap, allow_unknown_labels)
         docs.extend(note_to_docs(note, nlp, entities, report, segment, max_segment_chars))
