@@ -63,9 +63,13 @@ def test_generic_labels_pass_through_under_type_only():
     assert ents(docs[0]) == [(5, 12, "Drug"), (13, 18, "DATE")]
     docs, report = convert_notes([note], NLP, "category", allow_unknown_labels=True)
     assert ents(docs[0]) == [(13, 18, "DATE")]
-    assert "not an i2b2 TYPE (needed by --labels category)" in report.refusals[0]["reason"]
+    assert report.refusals[0]["reason"] == "not an i2b2 TYPE (needed by --labels category)"
+    assert report.refusals[0]["label"] == "<non-TYPE label #1>"  # free text: not shown
     assert_balanced(report)
     docs, report = convert_notes([note], NLP, "type")
+    assert report.refusals[0]["reason"] == "unknown TYPE"
+    assert report.labels["<unknown TYPE #1>"].refused == 1 and "Drug" not in report.labels
+    docs, report = convert_notes([note], NLP, "type", report=ConversionReport(show_text=True))
     assert report.refusals[0]["reason"] == "unknown TYPE 'Drug'"
 
 

@@ -1,5 +1,6 @@
 """i2b2 2006, brat and JSONL readers: exact offsets, policies, bad input."""
 import json
+import re
 
 import pytest
 from spacy.tokens import DocBin
@@ -12,6 +13,7 @@ from spacy_medner.corpus import (
     read_i2b2_2006,
     read_jsonl,
 )
+from spacy_medner.corpus.i2b2_2006 import parse_i2b2_2006
 from spacy_medner.tokenizer import clinical_nlp
 
 NLP = clinical_nlp("en")
@@ -77,19 +79,32 @@ def test_i2b2_2006_crlf_unknown_type_and_errors(tmp_path):
     docs = to_docs(list(read_i2b2_2006([path], report)), report)
     assert "\r" not in docs[0].text
     assert ("(207)555-0143", "PHONE") in texts_of(docs[0])
-    assert report.refusals[0]["reason"] == "unknown TYPE 'NURSE'"
+    assert report.refusals[0]["reason"] == "unknown TYPE"
+    assert report.refusals[0]["label"] == "<unknown TYPE #1>"
     assert report.refusals[0]["tag_id"] == "101/PHI9"
 
+
+@pytest.mark.parametrize(
+    "content,reason",
+    [
+        ('<ROOT><RECORD><TEXT>x</TEXT></RECORD></ROOT>', "RECORD number 1 has no ID"),
+        ('<ROOT><RECORD ID="1"></RECORD></ROOT>', r"RECORD number 1 \(1\) has no <TEXT>"),
+        ('<deIdi2b2><TEXT>x</TEXT></deIdi2b2>', "root element is not <ROOT>"),
+        ('<ROOT><RECORD ID="1"><TEXT>x <PHI TYPE="DATE">1</TEXT></RECORD></ROOT>', "malformed XML .*line 1"),
+    ],
+)
+def test_i2b2_2006_bad_files_and_records_are_skipped_with_a_line(tmp_path, content, reason):
     bad = tmp_path / "bad.xml"
-    bad.write_text('<ROOT><RECORD><TEXT>x</TEXT></RECORD></ROOT>')
-    with pytest.raises(ConversionError, match="bad.xml: RECORD number 1 has no ID"):
-        list(read_i2b2_2006([bad]))
-    bad.write_text('<deIdi2b2><TEXT>x</TEXT></deIdi2b2>')
-    with pytest.raises(ConversionError, match="expected <ROOT>"):
-        list(read_i2b2_2006([bad]))
-    bad.write_text('<ROOT><RECORD ID="1"><TEXT>x <PHI TYPE="DATE">1</TEXT></RECORD></ROOT>')
-    with pytest.raises(ConversionError, match="bad.xml: malformed XML .*line 1"):
-        list(read_i2b2_2006([bad]))
+    bad.write_text(content)
+    (tmp_path / "good.xml").write_text('<ROOT><RECORD ID="7"><TEXT>ok</TEXT></RECORD></ROOT>')
+    report = ConversionReport()
+    assert [n.note_id for n in read_i2b2_2006([tmp_path], report)] == ["7"]
+    [skipped] = report.notes_skipped
+    assert skipped["source"] == str(bad) and re.match(reason, skipped["reason"])
+    with pytest.raises(ConversionError, match=r"bad.xml: " + reason):  # the parser itself raises
+        list(parse_i2b2_2006(content.encode(), "bad.xml"))
+    with pytest.raises(ConversionError, match=r"bad.xml: .*\(--strict\)$"):
+        list(read_i2b2_2006([tmp_path], ConversionReport(strict=True)))
 
 
 # -- brat -----------------------------------------------------------------------
@@ -124,7 +139,8 @@ def test_brat_entities_other_lines_and_generic_labels(tmp_path):
     report = ConversionReport()
     docs = to_docs(list(read_brat([tmp_path / "corpus"], report)), report, scheme="hipaa", allow_unknown_labels=True)
     assert [label for _, label in texts_of(docs[0])] == ["PATIENT", "DATE"]
-    assert report.labels["Drug"].refused == 1 and report.labels["DOCTOR"].dropped_by_scheme == 1
+    # "Drug" is not an i2b2 TYPE, needed by --labels hipaa: refused under a placeholder
+    assert report.labels["<non-TYPE label #1>"].refused == 1 and report.labels["DOCTOR"].dropped_by_scheme == 1
 
 
 @pytest.mark.parametrize(
@@ -165,16 +181,32 @@ def test_brat_offsets_counting_crs_and_bom_are_remapped(tmp_path, newline, bom):
 
 
 def test_brat_bad_input(tmp_path):
-    write_brat(tmp_path / "a", "n", "Dr Who", "T1\tDOCTOR 3\tWho\n")
-    with pytest.raises(ConversionError, match=r"n.ann: line 1 \(tag T1\): malformed offsets"):
-        list(read_brat([tmp_path / "a"]))
-    write_brat(tmp_path / "b", "n", "Dr Who", "T1 DOCTOR 3 6 Who\n")
-    with pytest.raises(ConversionError, match="malformed T line"):
-        list(read_brat([tmp_path / "b"]))
+    # malformed T lines are refused (counted, with file and line); the rest of the note is kept
+    write_brat(tmp_path / "a", "n", "Dr Who", "T1\tDOCTOR 3\tWho\nT2 DOCTOR 3 6 Who\nT3\t 3 6\tWho\nT4\tDOCTOR 3 6\tWho\n")
+    report = ConversionReport()
+    [note] = read_brat([tmp_path / "a"], report)
+    assert [s.tag_id for s in note.spans] == ["T4"]
+    reasons = [(r["label"], r["tag_id"], r["reason"]) for r in report.refusals]
+    assert reasons == [
+        ("<malformed brat line>", "T1", "line 1: malformed offsets, expected 'start end[;start end]...'"),
+        ("<malformed brat line>", "line 2", "line 2: malformed T line, expected 'ID<TAB>Label start end<TAB>text'"),
+        ("<malformed brat line>", "T3", "line 3: malformed offsets, expected 'start end[;start end]...'"),
+    ]
+    assert all(r["source"].endswith("n.ann") for r in report.refusals)
+    with pytest.raises(ConversionError, match=r"n.ann: tag T1 \(<malformed brat line>\): line 1: malformed offsets"):
+        list(read_brat([tmp_path / "a"], ConversionReport(strict=True)))
+    # an .ann without .txt is skipped with a line; others are still read
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "orphan.ann").write_text("T1\tDOCTOR 0 1\tx\n")
-    with pytest.raises(ConversionError, match="orphan.ann: no matching .txt"):
-        list(read_brat([tmp_path / "c"]))
+    write_brat(tmp_path / "c", "ok", "Dr Who", "T1\tDOCTOR 3 6\tWho\n")
+    (tmp_path / "c" / "latin.txt").write_bytes(b"Jos\xe9")
+    (tmp_path / "c" / "latin.ann").write_text("T1\tDOCTOR 0 4\tJose\n")
+    report = ConversionReport()
+    assert [n.note_id for n in read_brat([tmp_path / "c"], report)] == ["ok"]
+    assert [(s["source"].rsplit("/", 1)[-1], s["reason"].split(" (")[0]) for s in report.notes_skipped] == [
+        ("latin.ann", f"{tmp_path / 'c' / 'latin.txt'}: not valid UTF-8"),
+        ("orphan.ann", "no matching .txt file"),
+    ]
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "only.txt").write_text("text")
     with pytest.raises(ConversionError, match="no .ann files"):
@@ -212,23 +244,31 @@ def test_jsonl_reader(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "content,match",
+    "content,reason",
     [
-        ('{"text": "a"}\n{"text": oops}\n', r"x.jsonl: line 2: invalid JSON \(Expecting value at column 10\)"),
-        ('{"spans": []}\n', r"x.jsonl: line 1: expected an object with a string 'text'"),
-        ('{"text": "a", "spans": {}}\n', r"x.jsonl: line 1: 'spans' must be a list"),
-        ('[1, 2]\n', r"x.jsonl: line 1: expected an object"),
+        ('{"text": "a"}\n{"text": oops}\n', "line 2: invalid JSON (Expecting value at column 10)"),
+        ('{"text": "a"}\n{"spans": []}\n', "line 2: expected an object with a string 'text'"),
+        ('{"text": "a"}\n{"text": "b", "spans": {}}\n', "line 2: 'spans' must be a list"),
+        ('{"text": "a"}\n[1, 2]\n', "line 2: expected an object with a string 'text'"),
+        ('{"text": "a"}\n' + "[" * 100000 + "\n", "line 2: invalid JSON (nested too deeply)"),
     ],
 )
-def test_jsonl_fatal_errors(tmp_path, content, match):
+def test_jsonl_bad_records_are_skipped_with_file_and_line(tmp_path, content, reason):
     path = tmp_path / "x.jsonl"
     path.write_text(content)
-    with pytest.raises(ConversionError, match=match):
-        list(read_jsonl([path]))
+    report = ConversionReport()
+    assert [n.text for n in read_jsonl([path], report)] == ["a"]
+    assert [f"{s['source'].rsplit(': ', 1)[1]}: {s['reason']}" for s in report.notes_skipped] == [reason]
+    assert report.notes_skipped[0]["source"] == f"{path}: line 2"
+    with pytest.raises(ConversionError, match=re.escape(f"x.jsonl: {reason} (--strict)")):
+        list(read_jsonl([path], ConversionReport(strict=True)))
 
 
-def test_jsonl_non_utf8(tmp_path):
+def test_jsonl_non_utf8_line_is_skipped(tmp_path):
     path = tmp_path / "x.jsonl"
-    path.write_bytes(b'{"text": "ok"}\n{"text": "\xff"}\n')
-    with pytest.raises(ConversionError, match=r"x.jsonl: not valid UTF-8 \(byte 0xff at byte offset 25, line 2\)"):
-        list(read_jsonl([path]))
+    path.write_bytes(b'{"text": "ok"}\n{"text": "\xff"}\n{"text": "also ok"}\n')
+    report = ConversionReport()
+    assert [n.text for n in read_jsonl([path], report)] == ["ok", "also ok"]
+    assert report.notes_skipped == [
+        {"source": f"{path}: line 2", "note_id": "", "reason": "not valid UTF-8 (byte 0xff at column 11)"}
+    ]

@@ -212,7 +212,7 @@ def test_note_id_without_record_number_is_its_own_patient():
     "content,match",
     [
         (xml("Smith").replace("</TAGS>", "<TAGS>"), "malformed XML"),
-        (xml("Smith", root="ROOT"), "expected <deIdi2b2>"),
+        (xml("Smith", root="ROOT"), "root element is not <deIdi2b2>"),
         ('<?xml version="1.0"?><deIdi2b2><TAGS></TAGS></deIdi2b2>', "no <TEXT>"),
         ('<?xml version="1.0"?><deIdi2b2><TEXT>a <PHI TYPE="DATE">b</PHI></TEXT></deIdi2b2>', "inline tags"),
     ],
@@ -335,7 +335,8 @@ def test_per_tag_problems_are_refused_with_lines():
     assert ents(docs[0]) == [(3, 6, "DOCTOR")]
     reasons = {r["tag_id"]: r["reason"] for r in report.refusals}
     assert "outside the text (length 33)" in reasons["P1"]
-    assert "unknown TYPE 'VILLAGE'" in reasons["P2"]
+    assert reasons["P2"] == "unknown TYPE"  # the TYPE is free text: not shown
+    assert report.labels["<unknown TYPE #1>"].refused == 1 and "VILLAGE" not in report.labels
     assert "not an integer" in reasons["P3"]
     assert "no TYPE" in reasons["P4"]
     assert "empty or inverted" in reasons["P5"]
