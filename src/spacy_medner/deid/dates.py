@@ -11,12 +11,18 @@ the date, optionally with a leading weekday and a trailing time):
 ``3/2``, ``03/02``        month/day (no year)
 ``3/2091``, ``3/91``      month/year (``3/91``: the second number is no day)
 ``March 2``, ``Mar. 2nd``, ``Mar 2, 2091``, ``March 2 '91``
-``2 March 2091``, ``2nd of March``, ``02-Mar-2091``
+``2 March 2091``, ``2nd of March``, ``02-Mar-2091``, ``02MAR2091``
+``the 2nd``               a day of the month alone
 ``March 2091``, ``Mar '91``  month/year
-``March``                 a month alone (shifted from the 15th)
-``2091``                  a year alone (shifted from 2 July)
+``March``                 a month alone
+``2091``                  a year alone
 ``Monday``                a weekday alone (shifted by the offset mod 7)
 ========================  =================================================
+
+A DATE entity that holds such dates among filler words (``in 2091``,
+``since March 2091``, ``early 2091``, ``on 3/2/91``) has each date shifted in
+place and the filler words kept (:func:`shift_date_text`); anything else in
+it makes the entity unparsable.
 
 :meth:`ParsedDate.shift` moves the date by a number of days and renders the
 result in the SAME format: only the numbers, month and weekday names change
@@ -26,6 +32,21 @@ year are shifted within a reference year (2001, or 2000 for 29 February);
 a weekday becomes the weekday of the shifted date; a two-digit year is
 read as 20yy below 50 and 19yy otherwise.  Two dates of one
 patient keep their interval exactly when both name a day.
+
+A shifted date never reads like its original (a surrogate that equals the
+PHI it replaces would leak it):
+
+- a year alone moves by whole years: the years a reference date
+  (2 July 2001) crosses when moved by the offset, and at least one year in
+  the offset's direction.  All bare years of a patient move by the same
+  number of years, so their intervals are kept exactly; against dates that
+  name a day they are off by less than a year;
+- a month without a day (``March``, ``March 2091``, ``3/91``) moves by
+  whole months: the offset rounded to months (30.4375 days), at least one;
+- a weekday alone moves by the offset mod 7, or by one day when that is 0;
+- a date with a day whose text the offset leaves unchanged (a date without
+  a year moved by 365 days, a day of the month moved by a month's length)
+  moves by one more day.
 """
 import calendar
 import datetime as dt
@@ -38,6 +59,7 @@ MONTH_ABBRS: Tuple[str, ...] = tuple(calendar.month_abbr)[1:]
 WEEKDAY_NAMES: Tuple[str, ...] = tuple(calendar.day_name)
 WEEKDAY_ABBRS: Tuple[str, ...] = tuple(calendar.day_abbr)
 REFERENCE_YEAR = 2001  # not a leap year; 2000 for 29 February
+_REFERENCE_MID_YEAR = dt.date(REFERENCE_YEAR, 7, 2)
 
 _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -62,12 +84,26 @@ _PATTERNS: Tuple[Tuple[str, str], ...] = (
     ("my2", r"(?P<m>\d{1,2})(?P<s>/)(?P<y>\d{2})"),
     ("mon_d_y", rf"{_LEAD}{_MONTH}{_SEP}(?P<d>\d{{1,2}}){_ORD}(?:,?{_SEP}(?P<y>\d{{4}}|'\d{{2}}))?{_TIME}"),
     ("d_mon_y", rf"{_LEAD}(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?{_SEP}{_MONTH}(?:,?{_SEP}(?P<y>\d{{4}}|'?\d{{2}}))?{_TIME}"),
+    ("d_mon_y_compact", r"(?P<d>\d{2})(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<y>\d{4}|\d{2})"),
+    ("the_d", rf"the\s+(?P<d>\d{{1,2}}){_ORD}"),
     ("mon_y", rf"{_MONTH},?\s*(?P<y>\d{{4}}|'\d{{2}})"),
     ("mon", _MONTH),
     ("y", r"(?P<y>\d{4})"),
     ("wd", _WEEKDAY),
 )
 _COMPILED = tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _PATTERNS)
+# the same patterns found inside a longer entity text (whole words only)
+_EMBEDDED = tuple(
+    (name, re.compile(rf"(?<![\w'])(?:{pattern})(?![\w])", re.IGNORECASE)) for name, pattern in _PATTERNS
+)
+#: Words that may stand around dates inside one DATE entity and are kept.
+DATE_FILLER_WORDS = frozenset(
+    "in on of the since early late mid until till from to through thru and or around about approx approximately "
+    "circa ca c by before after during year years spring summer fall autumn winter beginning end start middle "
+    "last this next week weeks month months day days at between".split()
+)
+_FILLER_TOKEN = re.compile(r"[^\W\d_]+|\d")
+_DAYS_PER_MONTH = 30.4375
 
 
 def _month_number(token: str) -> int:
@@ -127,13 +163,37 @@ class ParsedDate:
     weekday: Optional[int]  # the stated weekday (0 = Monday)
 
     def shift(self, days: int) -> str:
-        """The same text with the date moved by ``days``, in the same format."""
+        """The same text with the date moved by ``days``, in the same format.
+
+        The result differs from the original text whenever ``days`` is not 0
+        (see the module's notes on bare years, months and weekdays).
+        """
+        if days == 0:
+            return self.text
+        step = 1 if days > 0 else -1
+        if self.date is None:  # a weekday alone
+            moved = days % 7 or step
+            return self._render(days=moved, date=None)
+        if not self.has_day:
+            if self.has_month:
+                months = round(days / _DAYS_PER_MONTH) or step
+                return self._render(days=days, date=_add_months(self.date.replace(day=15), months))
+            return self._render(days=days, date=self.date.replace(year=self.date.year + year_shift(days)))
+        out = self.text
+        for extra in range(4):  # a day-level date whose text did not change moves one more day
+            out = self._render(days=days + step * extra, date=self.date + dt.timedelta(days=days + step * extra))
+            if out != self.text:
+                break
+        return out
+
+    def _render(self, days: int, date: Optional[dt.date]) -> str:
+        """The text with the groups rewritten for ``date`` (weekday alone: moved by ``days``)."""
         values: Dict[str, str] = {}
         g = self.groups
         if self.weekday is not None:
             values["wd"] = _name_like((self.weekday + days) % 7, self._group("wd"), WEEKDAY_NAMES, WEEKDAY_ABBRS)
-        if self.date is not None:
-            new = self._shifted(days)
+        if date is not None:
+            new = date
             if "y" in g:
                 original = self._group("y")
                 shown = len(original.lstrip("'"))
@@ -145,7 +205,8 @@ class ParsedDate:
             if "d" in g:
                 values["d"] = f"{new.day:02d}" if pad else str(new.day)
             if "mon" in g:
-                values["mon"] = _name_like(new.month - 1, self._group("mon"), MONTH_NAMES, MONTH_ABBRS)
+                full = MONTH_ABBRS if self.form == "d_mon_y_compact" else MONTH_NAMES  # 02MAY2091: always 3 letters
+                values["mon"] = _name_like(new.month - 1, self._group("mon"), full, MONTH_ABBRS)
             if "ord" in g:
                 values["ord"] = _case_like(_ordinal_suffix(new.day), self._group("ord"))
         out = self.text
@@ -160,18 +221,12 @@ class ParsedDate:
 
     def _zero_padded(self) -> bool:
         fields = [self._group(n) for n in ("m", "d") if n in self.groups]
-        if self.form == "ymd_compact":
+        if self.form in ("ymd_compact", "d_mon_y_compact"):
             return True
+        if self.form == "d_mon_y" and "-" in self.text and len(self._group("d")) == 2:
+            return True  # 02-Mar-2091, 10-Mar-2091: the dd-Mon-yyyy layout pads
         # a leading zero shows padding; so do two numeric fields of two digits (12/25)
         return any(f.startswith("0") for f in fields) or (len(fields) == 2 and all(len(f) == 2 for f in fields))
-
-    def _shifted(self, days: int) -> dt.date:
-        assert self.date is not None
-        if self.has_day:
-            return self.date + dt.timedelta(days=days)
-        if self.has_month:  # month (and year): shift from mid-month
-            return self.date.replace(day=15) + dt.timedelta(days=days)
-        return self.date.replace(month=7, day=2) + dt.timedelta(days=days)  # year alone
 
 
 def parse_date(text: str) -> Optional[ParsedDate]:
@@ -214,19 +269,81 @@ def _from_match(text: str, form: str, match: "re.Match[str]") -> Optional[Parsed
         date = dt.date(year, month, day)
     except ValueError:
         return None
-    has_month = form != "y"
+    has_month = form not in ("y", "the_d")
     return ParsedDate(text, form, date, has_year, has_day, has_month, day_first, groups, weekday)
 
 
+def year_shift(days: int) -> int:
+    """Whole years a bare year moves for an offset of ``days``: never 0 when ``days`` is not.
+
+    The years 2 July 2001 crosses when moved by ``days``, at least one in the
+    offset's direction (so the same for every year: intervals are kept).
+    """
+    if days == 0:
+        return 0
+    years = (_REFERENCE_MID_YEAR + dt.timedelta(days=days)).year - _REFERENCE_MID_YEAR.year
+    return years or (1 if days > 0 else -1)
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    return date.replace(year=index // 12, month=index % 12 + 1)
+
+
 def shift_date_text(text: str, days: int) -> Optional[str]:
-    """``text`` with its date shifted by ``days`` in the same format; None if unparsable."""
+    """``text`` with its date(s) shifted by ``days`` in the same format; None if unparsable.
+
+    The whole text may be one date, or dates among filler words
+    (:data:`DATE_FILLER_WORDS`: ``in 2091``, ``since March 2091``), which are
+    kept.
+    """
     parsed = parse_date(text)
-    if parsed is None:
-        return None
     try:
-        return parsed.shift(days)
-    except OverflowError:
+        if parsed is not None:
+            return parsed.shift(days)
+        pieces = _embedded_dates(text)
+        if pieces is None:
+            return None
+        out = []
+        pos = 0
+        for start, end, date in pieces:
+            out.append(text[pos:start])
+            out.append(date.shift(days))
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+    except (OverflowError, ValueError):
         return None
+
+
+def _embedded_dates(text: str) -> Optional[List[Tuple[int, int, ParsedDate]]]:
+    """The dates inside ``text`` when everything else is filler words; else None."""
+    found = []
+    for order, (name, pattern) in enumerate(_EMBEDDED):
+        for match in pattern.finditer(text):
+            found.append((match.start(), -(match.end() - match.start()), order, match.end()))
+    chosen: List[Tuple[int, int, ParsedDate]] = []
+    pos = 0
+    for start, _, _, end in sorted(found):
+        if start < pos:
+            continue
+        parsed = parse_date(text[start:end])
+        if parsed is None:
+            continue
+        chosen.append((start, end, parsed))
+        pos = end
+    if not chosen:
+        return None
+    leftover = []
+    pos = 0
+    for start, end, _ in chosen:
+        leftover.append(text[pos:start])
+        pos = end
+    leftover.append(text[pos:])
+    for token in _FILLER_TOKEN.findall(" ".join(leftover)):
+        if token.casefold() not in DATE_FILLER_WORDS:
+            return None
+    return chosen
 
 
 def supported_examples() -> List[str]:
@@ -235,4 +352,5 @@ def supported_examples() -> List[str]:
         "2091-03-02", "20910302", "3/2/91", "03/02/2091", "13/02/2091", "3/2", "03/2091", "3/91",
         "March 2", "Mar 2, 2091", "Mar. 2nd", "2 March 2091", "2nd of March", "02-Mar-2091",
         "March 2091", "Mar '91", "March", "2091", "Monday", "Monday, March 2, 2091", "03/02/2091 10:30",
+        "02MAR2091", "the 2nd", "in 2091", "since March 2091",
     ]

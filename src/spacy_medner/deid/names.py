@@ -6,8 +6,15 @@ name otherwise, so ``John Smith``, ``Smith, John``, ``SMITH`` and ``John``
 all use the same surrogate for ``John`` and for ``Smith``: the surrogate of a
 word depends only on the word (case-folded), never on its position.  Case is
 kept per word (``SMITH`` -> ``MILLER``, ``smith`` -> ``miller``); initials
-(``J.``, ``JS``) become random capitals with the same punctuation; titles
-and degrees (``Dr.``, ``Jr``, ``MD``) and separators are kept.
+(``J.``, ``JS``) become random capitals with the same punctuation;
+separators are kept.
+
+EVERY word inside a name span is replaced, titles and degrees included: by
+annotation convention (i2b2) a title or degree lies outside the name span,
+so a word inside the span is part of the name -- and many are names too
+(``Do``, ``Pa``, ``Sir``, ``Miss``, ``Md``).  ``Dr. Pa Vang`` predicted as
+one span becomes ``Kim. Lee Olson``: odd, but nothing of the original is
+left.
 """
 import re
 from functools import lru_cache
@@ -17,11 +24,6 @@ from faker.providers.person.en_US import Provider as _EnUsPerson
 
 from .shapes import fit_case
 
-#: Words kept as they are inside a name span.
-NAME_KEEP_WORDS: FrozenSet[str] = frozenset(
-    "dr doctor mr mrs ms miss mx prof sir jr sr ii iii iv md phd rn np pa pac do dds dmd mba mph msn "
-    "aprn cnp fnp crna lpn lcsw licsw msw pt ot pharmd facp facc facs".split()
-)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*\.?|\d+|\s+|.", re.DOTALL)
 
 #: ``draw(kind, word)`` returns a surrogate for ``word``: kind is "first", "last" or "initials".
@@ -53,9 +55,7 @@ def name_like(text: str, draw: Draw) -> str:
             continue
         word = token.rstrip(".")
         dot = token[len(word):]
-        if word.casefold() in NAME_KEEP_WORDS:
-            out.append(token)
-        elif is_initials(token):
+        if is_initials(token):
             out.append(draw("initials", word) + dot)
         else:
             kind = "first" if word.casefold() in first_names() else "last"

@@ -6,13 +6,15 @@ the patient id, the kind of surrogate and the normalised original (see
 :mod:`.keys`), so the same original (case and whitespace aside) gets the same
 surrogate in every note of a patient, in any order, process or run; other
 patients' surrogates are independent.  A surrogate that happens to equal its
-original is drawn again.
+original is drawn again (and :class:`.replace.Deidentifier` tags an entity
+whose surrogate still equals it).
 
 By label (i2b2 TYPE, i2b2 category or spaCy's OntoNotes labels):
 
 - PATIENT, DOCTOR, NAME, PERSON: :func:`.names.name_like`; USERNAME: a Faker user name;
-- DATE: shifted by the patient's offset in the same format (:mod:`.dates`);
-  unparsable dates get a Faker date (``MM/DD/YYYY``), counted as ``date_unparsed``;
+- DATE: shifted by the patient's offset in the same format (:mod:`.dates`;
+  bare years move by whole years); unparsable dates get a Faker date
+  (``MM/DD/YYYY``), counted as ``date_unparsed``;
 - AGE: kept when at most 89, else the number becomes ``90+`` (HIPAA);
 - EMAIL, URL, IPADDR: valid-looking Faker values (URL scheme, ``www.`` and
   path presence kept; private IPv4 stays private); CONTACT: by shape;
@@ -20,7 +22,8 @@ By label (i2b2 TYPE, i2b2 category or spaCy's OntoNotes labels):
   number kept when present): Faker places;
 - HOSPITAL, ORGANIZATION, LOCATION-OTHER, LOCATION, ORG, FAC, GPE, LOC: every
   word that is not a generic word (Hospital, Medical, Center, of, ...) is
-  replaced by a Faker last name; acronyms by random capitals;
+  replaced by a Faker last name, acronyms by random capitals; a name made
+  only of generic words (``Children's Hospital``) has every word replaced;
 - DEPARTMENT, PROFESSION: drawn from the synthetic corpus lists;
 - everything else (PHONE, FAX, ZIP, ROOM, SSN and all IDs, unknown labels):
   format-preserving (:func:`.shapes.same_shape`).
@@ -53,15 +56,16 @@ LABEL_KINDS: Dict[str, str] = {
     "ORG": "org", "FAC": "org", "LOC": "org",
     "DEPARTMENT": "department", "PROFESSION": "profession",
 }
-#: Words of organisation and place names that identify nobody and are kept.
+#: Words of organisation and place names that say what kind of place it is,
+#: identify nobody and are kept when another word of the name is replaced.
+#: Words that are often the distinctive part of a name (Park, General,
+#: Memorial, Saint, Mount, North, University, County, ...) are NOT here.
 GENERIC_WORDS: FrozenSet[str] = frozenset(
     "hospital hospitals medical medicine center centre centers clinic clinics health healthcare care "
-    "general memorial university college school institute regional community county city state "
-    "children's childrens women's womens rehabilitation rehab nursing home homes house associates "
-    "group practice services partners inc llc corp corporation company co ltd foundation hospice "
+    "institute children's childrens women's womens rehabilitation rehab nursing home "
+    "associates group practice services inc llc corp corporation company co ltd foundation hospice "
     "pharmacy laboratory laboratories lab labs department dept unit ward floor wing building "
-    "church bank saint st mount mt north south east west new of the and for at in on de la del "
-    "y & street road avenue ave blvd lane drive court park square plaza suite".split()
+    "of the and for at in on de la del y & suite".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w]+|_", re.DOTALL)
 _URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?P<www>www\d?\.)?(?P<host>[^/\s?#]+)(?P<path>[/?#]\S*)?$")
@@ -115,7 +119,7 @@ class SurrogateGenerator:
         kind = label_kind(label)
         if kind == "date":
             shifted = shift_date_text(text, self.date_shift(patient_id))
-            if shifted is not None:
+            if shifted is not None and normalise(shifted) != normalise(text):
                 return self._count(shifted, "date_shifted")
             fake = self._draw(patient_id, "date", text, lambda rng, f: f.date_object().strftime("%m/%d/%Y"))
             return self._count(fake, "date_unparsed")
@@ -188,12 +192,16 @@ class SurrogateGenerator:
         return lambda rng, f: same_shape(text, rng)
 
     def _org_like(self, text: str, patient_id: str) -> str:
+        """Every word replaced but the generic ones; all of them when nothing else would change."""
+        tokens = [match.group() for match in _WORD.finditer(text)]
+        keep_generic = any(
+            t[0].isalnum() and t.casefold() not in GENERIC_WORDS for t in tokens
+        )  # "Park Hospital" keeps "Hospital"; "General Hospital" is a name: all replaced
         out = []
-        for match in _WORD.finditer(text):
-            token = match.group()
+        for token in tokens:
             if token.isdigit():
                 out.append(self._word(patient_id, "shape", token))
-            elif not token[0].isalpha() or token.casefold() in GENERIC_WORDS:
+            elif not token[0].isalpha() or (keep_generic and token.casefold() in GENERIC_WORDS):
                 out.append(token)
             elif token.isupper() and 2 <= len(token) <= 6:
                 out.append(self._word(patient_id, "initials", token))
