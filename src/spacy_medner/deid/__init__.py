@@ -2,33 +2,49 @@
 
     from spacy_medner.deid import deidentify, deidentify_stream, NoteRecord
 
-    result = deidentify(nlp(text), mode="surrogate", seed="secret", patient_id="P1")
+    result = deidentify(nlp(text), mode="surrogate", key=secret, patient_id="P1")
     result.text, result.replacements
 
     for out in deidentify_stream(nlp, records, mode="tag", batch_size=32, n_process=2):
         out.record.note_id, out.result.text
 
-Modes: ``tag`` (``[DATE]``), ``mask`` (``*****``), ``surrogate`` (consistent,
-seeded Faker surrogates; dates shifted per patient in their own format; ages
-over 89 -> ``90+``).  See :mod:`.replace`, :mod:`.surrogates`, :mod:`.dates`.
+The PHI is medner's span group ``doc.spans["medner"]`` (``spans_key``), not
+``doc.ents``; ``spans_key=None`` uses ``doc.ents`` on request.
+Operators: ``tag`` (``[DATE]``), ``mask`` (``*****``), ``surrogate``
+(consistent, keyed Faker surrogates; dates shifted per patient in their own
+format; ages over 89 -> ``90+``), ``keep``; per label with ``operators=``,
+and an allow-list ``labels=``.  See :mod:`.replace`, :mod:`.surrogates`,
+:mod:`.dates`, :mod:`.keys`, and :mod:`.audit` for the leak audit.
 """
 from .confidence import check_min_score, medner_pipes, scores_key, set_entity_bias
 from .dates import parse_date, shift_date_text
-from .keys import SurrogateKey, random_seed
+from .keys import DEFAULT_KEY_ENV, KeyProblem, SurrogateKey, random_seed, resolve_key
 from .replace import (
     MODES,
+    OPERATORS,
     DeidResult,
     Deidentifier,
     Entity,
+    LeftEntity,
+    MissingSpanGroup,
     Replacement,
     deidentify,
     doc_entities,
     filter_by_score,
+    parse_operators,
 )
-from .stream import DeidOutput, NoteRecord, NoteTooLong, deidentify_stream
+from .stream import DeidOutput, NoteRecord, NoteTooLong, UnencodableText, deidentify_stream
 from .surrogates import SurrogateGenerator, age_surrogate, label_kind
 
 __all__ = [
+    "DEFAULT_KEY_ENV",
+    "KeyProblem",
+    "LeftEntity",
+    "MissingSpanGroup",
+    "OPERATORS",
+    "UnencodableText",
+    "parse_operators",
+    "resolve_key",
     "MODES",
     "DeidOutput",
     "DeidResult",

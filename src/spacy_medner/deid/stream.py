@@ -30,6 +30,25 @@ class NoteTooLong(ValueError):
     """A note longer than the pipeline's ``max_length`` (the message holds lengths only)."""
 
 
+class UnencodableText(ValueError):
+    """A note holding a lone surrogate (``\\ud800`` in JSON): no tokenizer can encode it.
+
+    The message holds the code point and its offset only.
+    """
+
+
+def unencodable(text: str) -> Optional[UnencodableText]:
+    """The problem with a text that is not valid Unicode (lone surrogates), or None."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        return UnencodableText(
+            f"the text holds U+{ord(text[err.start]):04X} at offset {err.start}, a lone surrogate that "
+            "UTF-8 cannot encode (a '\\ud800'-style escape?); fix the input"
+        )
+    return None
+
+
 @dataclass
 class NoteRecord:
     """A note to de-identify.
@@ -96,11 +115,14 @@ def deidentify_stream(
     """De-identify ``records`` with ``nlp``, yielding :class:`DeidOutput` in input order.
 
     ``records`` is consumed lazily (a generator reading files is fine).
-    ``options`` are :class:`Deidentifier` options (seed, min_score, ...),
-    used when no ``deidentifier`` is given.  The medner probabilities are read
-    from the pipeline's spans key.  ``on_error(record, exc)``: a note whose
-    replacement fails is passed to it and skipped (default: the error is
-    raised).  Errors of the pipeline itself always propagate.
+    ``options`` are :class:`Deidentifier` options (key, labels, operators,
+    min_score, ...), used when no ``deidentifier`` is given; ``spans_key``
+    defaults to the pipeline's medner pipe's (``"medner"``).
+    ``on_error(record, exc)``: a note that cannot be processed (over
+    ``max_length``, a lone surrogate in its text, a failed replacement) is
+    passed to it and skipped (default: the error is raised).  Errors of the
+    pipeline itself, and :class:`.replace.MissingSpanGroup`, always
+    propagate.
     """
     if zone_size < 1:
         raise ValueError("zone_size must be at least 1")
@@ -113,8 +135,12 @@ def deidentify_stream(
 
     def feed(chunk: Iterable[NoteRecord]) -> Iterator[Tuple[str, int]]:
         for record in chunk:
+            err: Optional[ValueError] = None
             if len(record.text) > nlp.max_length:
                 err = NoteTooLong(f"{len(record.text)} characters, over the pipeline's max_length {nlp.max_length}")
+            else:
+                err = unencodable(record.text)
+            if err is not None:  # checked here: inside nlp.pipe it would end the whole run
                 if on_error is None:
                     raise err
                 on_error(record, err)
