@@ -8,7 +8,7 @@ import pytest
 import spacy
 from typer.testing import CliRunner
 
-import spacy_medner.cli.deid  # noqa: F401 - registers the command
+import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
 from spacy_medner.corpus import Note, Span, read_i2b2_2014, write_i2b2_2014
 
@@ -26,17 +26,26 @@ PHI = ("John", "Smith", "SMITH", "Mary", "Jones", "Alvarez", "03/02/2091", "03/1
 runner = CliRunner()
 
 
+def ruler_pipeline(patterns, spans_key="medner"):
+    """A deterministic pipeline writing the PHI span group doc.spans[spans_key], as medner does."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe(
+        "span_ruler",
+        config={"spans_key": spans_key, "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"}},
+    ).add_patterns(patterns)
+    return nlp
+
+
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns([p for p in PATTERNS if p["label"] != "DOCTOR" or p["pattern"] == "Alvarez"])
+    nlp = ruler_pipeline([p for p in PATTERNS if p["label"] != "DOCTOR" or p["pattern"] == "Alvarez"])
     path = tmp_path_factory.mktemp("model") / "ruler"
     nlp.to_disk(path)
     return path
 
 
-def run(*args: str):
-    result = runner.invoke(app, ["deid", *map(str, args), "--no-progress"])
+def run(*args: str, command: str = "deid"):
+    result = runner.invoke(app, [command, *map(str, args), "--no-progress"])
     return result
 
 
@@ -148,14 +157,16 @@ def test_i2b2_round_trip_of_predictions(model_dir, tmp_path):
         # gold tags that disagree with the predictions: they must be ignored
         write_i2b2_2014(Note(stem, text, [Span(0, 2, "CITY")]), src / f"{stem}.xml")
     out = tmp_path / "pred"
-    result = run(model_dir, src, out, "--format", "i2b2-2014")
+    result = run(model_dir, src, out, command="predict")
     assert result.exit_code == 0, result.output
+    assert "contains PHI" in result.output
     nlp = spacy.load(model_dir)
     notes = {n.note_id: n for n in read_i2b2_2014([out])}
     assert sorted(notes) == sorted(texts)
     for stem, text in texts.items():
         assert notes[stem].text == text
-        predicted = [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+        doc = nlp(text)
+        predicted = [(e.start_char, e.end_char, e.label_) for e in doc.spans["medner"]]
         assert [(s.start, s.end, s.label) for s in notes[stem].spans] == predicted
         assert [s.tag_id for s in notes[stem].spans] == [f"P{i}" for i in range(len(predicted))]
     assert '<NAME id="P0" start="0" end="10" text="John Smith" TYPE="PATIENT"' in (out / "100-01.xml").read_text()
@@ -234,7 +245,7 @@ def test_i2b2_output_refuses_xml_invalid_characters(model_dir, tmp_path):
     src = tmp_path / "notes"
     write(src / "ok.txt", b"John Smith\n")
     write(src / "formfeed.txt", b"Page 1\x0cJohn Smith\n")
-    result = run(model_dir, src, tmp_path / "out", "--format", "i2b2-2014")
+    result = run(model_dir, src, tmp_path / "out", command="predict")
     assert result.exit_code == 1
     assert "formfeed.txt: the text holds U+000C at offset 6" in result.output
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["ok.xml"]

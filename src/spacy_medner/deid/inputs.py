@@ -13,9 +13,12 @@ Records (:class:`.stream.NoteRecord`), by format:
   searched in the note id (group ``patient``, else group 1, else the match);
 - JSONL: one ``{"id", "text", ("patient_id"), ...}`` object per line, read
   line by line; id defaults to ``STEM:LINE``; blank lines are ignored;
-- i2b2 2014 XML: the TEXT (gold TAGS are ignored), read with the corpus
-  reader (CR line ends and a BOM in TEXT are normalised as it does);
-  patient = ``PPP`` of a ``PPP-RR.xml`` name.
+- i2b2 2014 XML: the TEXT, read with the corpus reader (CR line ends and a
+  BOM in TEXT are normalised as it does); patient = ``PPP`` of a
+  ``PPP-RR.xml`` name.  The gold TAGS are ignored, except by the leak audit
+  (``gold=True``: kept in :attr:`InputNote.gold`);
+- JSONL with ``gold=True``: a line's ``spans`` (``[{"start", "end",
+  "label"}]``, offsets into ``text``) are its gold annotations.
 
 An input that cannot be used (unreadable, not UTF-8, malformed XML or JSON
 line, no text, empty) is reported through ``on_problem`` with one line naming
@@ -52,13 +55,15 @@ class InputNote:
 
     ``rel_name``: the file's path relative to SRC (``""`` for JSONL lines);
     ``bom``: the .txt file started with a UTF-8 BOM; ``obj``: the JSONL
-    object; ``where``: file (and line) for messages.
+    object; ``where``: file (and line) for messages; ``gold``: the gold PHI
+    ``(start, end, label)`` when read for the audit (None: not read).
     """
 
     rel_name: str
     where: str
     bom: bool = False
     obj: Optional[dict] = None
+    gold: Optional[List[Tuple[int, int, str]]] = None
 
 
 @dataclass
@@ -70,6 +75,8 @@ class Source:
     files: List[Path]
     is_dir: bool
     stats: Counter = field(default_factory=Counter)
+    #: the i2b2 reader's account of the gold tags (refused ones are not audited)
+    gold_report: ConversionReport = field(default_factory=lambda: ConversionReport(format="i2b2-2014"))
 
     def rel_name(self, file: Path) -> str:
         return file.relative_to(self.path).as_posix() if self.is_dir else file.name
@@ -159,14 +166,18 @@ def patient_from_name(note_id: str, pattern: Optional[Pattern[str]]) -> Optional
 
 
 def iter_records(
-    source: Source, on_problem: ProblemHandler, patient_pattern: Optional[Pattern[str]] = None
+    source: Source, on_problem: ProblemHandler, patient_pattern: Optional[Pattern[str]] = None, gold: bool = False
 ) -> Iterator[NoteRecord]:
-    """Yield the usable notes of ``source`` in order; report and skip the others."""
+    """Yield the usable notes of ``source`` in order; report and skip the others.
+
+    gold: also read the gold annotations (i2b2 TAGS, JSONL ``spans``) into
+    :attr:`InputNote.gold`; a JSONL line with unusable ``spans`` is skipped.
+    """
     for file in source.files:
         rel = source.rel_name(file)
         where = str(file)
         if source.format == "jsonl":
-            yield from _jsonl_records(file, where, on_problem)
+            yield from _jsonl_records(file, where, on_problem, gold)
             continue
         try:
             data = file.read_bytes()
@@ -177,7 +188,7 @@ def iter_records(
             if source.format == "text":
                 record = _text_record(data, rel, where, patient_pattern, source.stats)
             else:
-                record = _i2b2_record(data, rel, where)
+                record = _i2b2_record(data, rel, where, source.gold_report if gold else None)
         except ConversionError as err:
             on_problem(str(err))
             continue
@@ -202,14 +213,33 @@ def _text_record(
     return NoteRecord(note_id, text, patient, InputNote(rel, where, bom=bom))
 
 
-def _i2b2_record(data: bytes, rel: str, where: str) -> NoteRecord:
-    note = parse_i2b2_2014(data, where, ConversionReport(format="i2b2-2014"))
+def _i2b2_record(data: bytes, rel: str, where: str, gold_report: Optional[ConversionReport] = None) -> NoteRecord:
+    note = parse_i2b2_2014(data, where, gold_report if gold_report is not None else ConversionReport(format="i2b2-2014"))
     if not note.text.strip():
         raise ConversionError(f"{where}: empty <TEXT>")
-    return NoteRecord(note.note_id, note.text, note.patient_id, InputNote(rel, where))
+    gold = [(s.start, s.end, s.label) for s in note.spans] if gold_report is not None else None
+    return NoteRecord(note.note_id, note.text, note.patient_id, InputNote(rel, where, gold=gold))
 
 
-def _jsonl_records(file: Path, where: str, on_problem: ProblemHandler) -> Iterator[NoteRecord]:
+def _jsonl_gold(obj: dict, text: str) -> Tuple[Optional[List[Tuple[int, int, str]]], str]:
+    """(gold spans, "") from a JSONL object's ``spans``, or (None, why) when unusable."""
+    spans = obj.get("spans", [])
+    if not isinstance(spans, list):
+        return None, "'spans' is not a list"
+    gold = []
+    for i, span in enumerate(spans):
+        if not isinstance(span, dict):
+            return None, f"spans[{i}] is not an object"
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str) and label):
+            return None, f"spans[{i}] needs integer 'start', 'end' and a string 'label'"
+        if not 0 <= start < end <= len(text):
+            return None, f"spans[{i}] ({start}-{end}) is outside the text (length {len(text)})"
+        gold.append((start, end, label))
+    return gold, ""
+
+
+def _jsonl_records(file: Path, where: str, on_problem: ProblemHandler, want_gold: bool = False) -> Iterator[NoteRecord]:
     stem = file.stem
     seen_any = False
     try:
@@ -244,6 +274,12 @@ def _jsonl_records(file: Path, where: str, on_problem: ProblemHandler) -> Iterat
                 continue
             note_id = str(obj["id"]) if obj.get("id") is not None else f"{stem}:{lineno}"
             patient = str(obj["patient_id"]) if obj.get("patient_id") is not None else None
-            yield NoteRecord(note_id, text, patient, InputNote("", line_where, obj=obj))
+            gold = None
+            if want_gold:
+                gold, why = _jsonl_gold(obj, text)
+                if gold is None:
+                    on_problem(f"{line_where}: gold annotations unusable ({why})")
+                    continue
+            yield NoteRecord(note_id, text, patient, InputNote("", line_where, obj=obj, gold=gold))
     if not seen_any:
         on_problem(f"{where}: empty file (no JSON lines)")

@@ -1,7 +1,7 @@
 """What ``deid`` writes, and the rules that keep it from touching its input.
 
-Formats (``auto`` mirrors the input: .txt -> ``text``, JSONL -> ``jsonl``,
-i2b2 XML -> ``i2b2-2014-deid``):
+Formats of ``deid`` (``auto`` mirrors the input: .txt -> ``text``, JSONL ->
+``jsonl``, i2b2 XML -> ``i2b2-2014-deid``):
 
 - ``text``: a folder of ``.txt`` files with the input's relative names (JSONL
   notes: ``ID.txt``, unsafe characters made ``_``); the de-identified text,
@@ -11,18 +11,28 @@ i2b2 XML -> ``i2b2-2014-deid``):
 - ``jsonl``: ONE file; each input object (or ``{"id", "patient_id"}``) with
   ``text`` replaced and ``spans`` set to the replacements at their output
   offsets (``start``, ``end``, ``label``): the output is itself a corpus;
-- ``i2b2-2014``: a folder of i2b2 2014 XML files holding the ORIGINAL text
-  and the PREDICTED entities as TAGS (TYPE = label, element = its category,
-  ids P0, P1, ...): for scoring with the official script or ``evaluate``;
-- ``i2b2-2014-deid``: the same layout holding the DE-IDENTIFIED text and the
-  replacements as TAGS at their output offsets (a surrogate corpus).
+- ``i2b2-2014-deid``: a folder of i2b2 2014 XML files holding the
+  DE-IDENTIFIED text and the replacements as TAGS at their output offsets
+  (TYPE = label, element = its category, ids P0, P1, ...: a surrogate corpus).
 
-Safety: OUT may not be SRC, may not lie inside a SRC folder, and no output
-file may be an input file (checked by path and by inode before anything is
-written); an existing OUT is only written into with ``overwrite``.  Files
-are written to a temporary name and renamed, so no half-written output is
-left under an output name.
+``i2b2-2014`` -- the ORIGINAL text with the PREDICTED entities as TAGS, for
+scoring with the official script or ``evaluate`` -- contains PHI and is
+written only by the ``predict`` command (``deid --format i2b2-2014`` is an
+error that says so).
+
+Safety (:mod:`spacy_medner.safe_io`): OUT may not be SRC, may not lie inside a
+SRC folder or contain an input, and no output file may be an input file
+(checked by path and by inode before anything is written, and again for
+every file, through symlinks, just before it is written: a file whose real
+path is an input, lies inside an input folder, or leads out of OUT through
+a symlinked folder is refused and counted); an existing OUT is only written
+into with ``overwrite``.  Every file is written to an unpredictable temp
+name made with ``mkstemp`` (``O_EXCL``, never following a symlink) beside it
+and renamed onto its name, so no half-written output is left under an output
+name; the JSONL output stays one temp file for the whole run and gets its
+name only at the end.
 """
+import contextlib
 import json
 import os
 import re
@@ -32,11 +42,14 @@ from typing import Dict, List, Optional, Set, Tuple
 from ..corpus.i2b2_2014 import note_to_i2b2_2014_xml
 from ..corpus.records import Note, Span
 from ..labels import CATEGORIES, TYPE_TO_CATEGORY
+from ..safe_io import InputGuard, UnsafeOutputError, atomic_output, atomic_write_bytes
 from .inputs import DeidInputError, InputNote, Source
 from .replace import Replacement
 from .stream import DeidOutput
 
-OUTPUT_FORMATS: Tuple[str, ...] = ("text", "jsonl", "i2b2-2014", "i2b2-2014-deid")
+OUTPUT_FORMATS: Tuple[str, ...] = ("text", "jsonl", "i2b2-2014-deid")
+#: original text + predicted tags: PHI, for scoring; the ``predict`` command only
+PREDICTION_FORMAT = "i2b2-2014"
 AUTO_OUTPUT: Dict[str, str] = {"text": "text", "jsonl": "jsonl", "i2b2-2014": "i2b2-2014-deid"}
 _SUFFIX = {"text": ".txt", "i2b2-2014": ".xml", "i2b2-2014-deid": ".xml"}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -49,8 +62,15 @@ class OutputProblem(Exception):
 
 
 def output_format_for(source: Source, requested: str) -> str:
+    """The de-identified output format for ``requested`` (``auto`` mirrors the input)."""
     if requested == "auto":
         return AUTO_OUTPUT[source.format]
+    if requested == PREDICTION_FORMAT:
+        raise DeidInputError(
+            "--format i2b2-2014 would write the ORIGINAL text (PHI) with the predicted tags, not a de-identified "
+            "note. To score predictions, use: spacy-medner predict MODEL SRC OUT (its output contains PHI). "
+            "For de-identified i2b2 XML use --format i2b2-2014-deid"
+        )
     if requested not in OUTPUT_FORMATS:
         raise DeidInputError(f"unknown output format {requested!r}; expected auto or one of {', '.join(OUTPUT_FORMATS)}")
     return requested
@@ -76,8 +96,17 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def check_output(source: Source, out: Path, fmt: str, overwrite: bool) -> None:
-    """Refuse an OUT that is or would overwrite the input, or exists without ``overwrite``."""
+def input_guard(source: Source) -> InputGuard:
+    """The guard that refuses writing over SRC or any input file (through symlinks too)."""
+    return InputGuard([source.path, *source.files])
+
+
+def check_output(source: Source, out: Path, fmt: str, overwrite: bool, guard: Optional[InputGuard] = None) -> InputGuard:
+    """Refuse an OUT that is or would overwrite the input, or exists without ``overwrite``.
+
+    Returns the :class:`InputGuard` the writer checks every file with.
+    """
+    guard = guard if guard is not None else input_guard(source)
     src_res, out_res = source.path.resolve(), out.resolve()
     if out_res == src_res:
         raise DeidInputError(f"{out}: OUT is SRC; refusing to overwrite the input")
@@ -91,7 +120,8 @@ def check_output(source: Source, out: Path, fmt: str, overwrite: bool) -> None:
             raise DeidInputError(f"{out}: OUT is an input file; refusing to overwrite it")
         if out.exists() and not overwrite:
             raise DeidInputError(f"{out}: already exists; use --overwrite or another path")
-        return
+        _guard_check(guard, out, folder=False)
+        return guard
     if out.exists() and not out.is_dir():
         raise DeidInputError(f"{out}: exists and is not a folder; --format {fmt} writes a folder")
     if source.format != "jsonl":
@@ -101,6 +131,18 @@ def check_output(source: Source, out: Path, fmt: str, overwrite: bool) -> None:
                 raise DeidInputError(f"{target}: this output would overwrite the input {file}; choose another OUT")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise DeidInputError(f"{out}: is not empty; use --overwrite or another folder")
+    _guard_check(guard, out, folder=True)
+    return guard
+
+
+def _guard_check(guard: InputGuard, path: Path, folder: bool) -> None:
+    try:
+        if folder:
+            guard.check_folder(path)
+        else:
+            guard.check(path)
+    except UnsafeOutputError as err:
+        raise DeidInputError(str(err)) from None
 
 
 def _is_input(path: Path, inputs: Set[object]) -> bool:
@@ -121,13 +163,6 @@ def _relative_target(rel_name: str, fmt: str) -> str:
     return base + _SUFFIX[fmt]
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _spans(replacements: List[Replacement], new_offsets: bool) -> List[Span]:
     return [
         Span(
@@ -140,27 +175,42 @@ def _spans(replacements: List[Replacement], new_offsets: bool) -> List[Span]:
     ]
 
 
-class OutputWriter:
-    """Writes each :class:`DeidOutput` in format ``fmt`` under ``out``."""
+class _Abandon(Exception):
+    """Thrown into the JSONL temp file's context to discard it."""
 
-    def __init__(self, source: Source, out: Path, fmt: str) -> None:
+
+class OutputWriter:
+    """Writes each :class:`DeidOutput` in format ``fmt`` under ``out``.
+
+    ``guard`` (from :func:`check_output`) is asked about every file before it
+    is written.  Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, source: Source, out: Path, fmt: str, guard: Optional[InputGuard] = None) -> None:
         self.source = source
         self.out = out
         self.fmt = fmt
+        self.guard = guard if guard is not None else input_guard(source)
         self._inputs = source.input_identities()
         self._names: Set[str] = set()
+        self._stack: Optional[contextlib.ExitStack] = None
         self._jsonl = None
-        self._tmp: Optional[Path] = None
         self.written = 0
         if fmt == "jsonl":
-            out.parent.mkdir(parents=True, exist_ok=True)
-            self._tmp = out.with_name(f".{out.name}.partial")
-            self._jsonl = self._tmp.open("w", encoding="utf8", newline="\n")
+            self._stack = contextlib.ExitStack()
+            self._jsonl = self._stack.enter_context(atomic_output(out, "w"))
         else:
             out.mkdir(parents=True, exist_ok=True)
+        self._out_real = Path(os.path.realpath(out)) if fmt != "jsonl" else None
+
+    def __enter__(self) -> "OutputWriter":
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close(complete=exc_type is None)
 
     def target(self, output: DeidOutput) -> Path:
-        """The output file of a note (folder formats)."""
+        """The output file of a note (folder formats); :class:`OutputProblem` if it may not be written."""
         ctx: InputNote = output.record.context
         if ctx.rel_name:
             name = _relative_target(ctx.rel_name, self.fmt)
@@ -171,6 +221,13 @@ class OutputWriter:
         target = self.out / name
         if _is_input(target, self._inputs):
             raise OutputProblem(f"{target}: would overwrite an input file; not written")
+        try:
+            self.guard.check(target, "output")
+        except UnsafeOutputError as err:
+            raise OutputProblem(f"{err}; not written") from None
+        assert self._out_real is not None
+        if not _inside(Path(os.path.realpath(target.parent)), self._out_real):
+            raise OutputProblem(f"{target}: a folder on its path is a symlink leading out of {self.out}; not written")
         self._names.add(name)
         return target
 
@@ -179,7 +236,7 @@ class OutputWriter:
             self._write_jsonl(output)
         else:
             target = self.target(output)
-            _atomic_write(target, self._file_bytes(output, target))
+            atomic_write_bytes(target, self._file_bytes(output, target))
         self.written += 1
 
     def _file_bytes(self, output: DeidOutput, target: Path) -> bytes:
@@ -217,12 +274,10 @@ class OutputWriter:
         self._jsonl.write(line + "\n")
 
     def close(self, complete: bool = True) -> None:
-        """Finish: the JSONL file gets its name only when ``complete``."""
-        if self._jsonl is not None:
-            self._jsonl.close()
-            self._jsonl = None
-            assert self._tmp is not None
+        """Finish: the JSONL file gets its name only when ``complete`` (else its temp file is removed)."""
+        if self._stack is not None:
+            stack, self._stack, self._jsonl = self._stack, None, None
             if complete:
-                os.replace(self._tmp, self.out)
+                stack.close()
             else:
-                self._tmp.unlink(missing_ok=True)
+                stack.__exit__(_Abandon, _Abandon(), None)
