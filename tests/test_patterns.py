@@ -242,3 +242,13 @@ def test_add_to_pipeline_sources_with_settings():
     doc_again = again(TEXTS[0])
     assert [s.text for s in doc_again.spans["medner"]] == [s.text for s in doc.spans["medner"]]
     numpy.testing.assert_array_equal(doc_again.spans["medner"].attrs["scores"], doc.spans["medner"].attrs["scores"])
+
+
+def test_configure_checks_every_value_before_changing_anything():
+    nlp = _pipe_nlp(0)
+    pipe = nlp.get_pipe("medner")
+    for bad in ({"set_ents": "no"}, {"entity_bias": "high"}, {"spans_key": ""}, {"set_ents": False, "entity_bias": "x"}):
+        with pytest.raises(ValueError):
+            spacy_medner.configure(nlp, "medner", **bad)
+    assert (pipe.set_ents, pipe.entity_bias) == (True, 0.0)
+    assert nlp.get_pipe_config("medner")["set_ents"] is True

@@ -24,10 +24,26 @@ from .pipeline.medner import SETTINGS, MedNER
 HOST_DEFAULTS: Dict[str, Any] = {"set_ents": False}
 
 
-def _check_settings(settings: Dict[str, Any]) -> None:
+def _check_settings(settings: Dict[str, Any]) -> Dict[str, Any]:
+    """The settings with their values checked and converted; raises ``ValueError`` before any change."""
     unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
         raise ValueError(f"Unknown medner setting(s) {unknown}; the settings are {list(SETTINGS)}")
+    checked: Dict[str, Any] = {}
+    for key, value in settings.items():
+        if key == "entity_bias":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"entity_bias must be a number, not {type(value).__name__}")
+            checked[key] = float(value)
+        elif key == "spans_key":
+            if not isinstance(value, str) or not value:
+                raise ValueError("spans_key must be a non-empty string")
+            checked[key] = value
+        else:
+            if not isinstance(value, bool):
+                raise ValueError(f"{key} must be True or False, not {type(value).__name__}")
+            checked[key] = value
+    return checked
 
 
 def add_to_pipeline(
@@ -45,13 +61,14 @@ def add_to_pipeline(
     """Source the ``medner`` component of ``model`` into ``host`` with ``settings``.
 
     model: a package name or path (loaded with the settings as config
-        overrides), or a loaded pipeline (its component is re-configured).
+        overrides), or a loaded pipeline: its component is re-configured and,
+        as always with spaCy's ``source=``, the same object then serves both
+        pipelines.
     settings: medner settings; unset ones default to :data:`HOST_DEFAULTS`
         (``set_ents=False``: PHI only in ``doc.spans``), then the model's own.
     RETURNS: the added component.
     """
-    settings = {**HOST_DEFAULTS, **settings}
-    _check_settings(settings)
+    settings = _check_settings({**HOST_DEFAULTS, **settings})
     if isinstance(model, Language):
         source = model
         configure(source, component, **settings)
@@ -67,7 +84,7 @@ def configure(nlp: Language, name: str = "medner", **settings: Any) -> MedNER:
 
     ``nlp.to_disk`` then saves them, so a reloaded pipeline has them too.
     """
-    _check_settings(settings)
+    settings = _check_settings(settings)
     pipe = nlp.get_pipe(name)
     if not isinstance(pipe, MedNER):
         raise ValueError(f"'{name}' is a {type(pipe).__name__}, not a medner pipe")
