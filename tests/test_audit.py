@@ -88,7 +88,7 @@ def test_audit_show_text_puts_strings_in_the_report(model_dir, gold_src, tmp_pat
     # tag mode: the age 45 is replaced too, so only the model's misses are listed
     assert sorted(f["text"] for f in report["findings"]) == ["Mary Jones Brown", "Quist", "Vang"]
     missed_quist = next(f for f in report["findings"] if f["text"] == "Quist")
-    assert missed_quist["start"] == 78 and missed_quist["elsewhere"] is True
+    assert missed_quist["start"] == 78 and missed_quist["elsewhere"] is False  # only where it survived
 
 
 def test_audit_flags_detected_phi_that_survived_as_a_bug(model_dir, gold_src, tmp_path, monkeypatch):
@@ -151,6 +151,17 @@ def test_audit_api_positions_inside_a_longer_prediction():
     leak = LeakAudit()
     leak.add("n", "f", text, [(8, 10, "PATIENT")], kept)
     assert leak.counts["PATIENT"]["detected_survived"] == 1 and leak.bugs == 1
+
+
+def test_audit_elsewhere_is_another_occurrence_than_the_surviving_one():
+    text = "Quist saw Quist."
+    result = Deidentifier("tag").replace(text, [Entity(0, 5, "PATIENT")])
+    leak = LeakAudit()
+    leak.add("n", "f", text, [(0, 5, "PATIENT"), (10, 15, "PATIENT")], result)
+    first, second = sorted(leak.findings, key=lambda f: f.start)
+    assert (first.status, first.elsewhere) == ("replaced", True)  # replaced here, but the name is still in the note
+    assert (second.status, second.elsewhere) == ("missed", False)
+    assert leak.counts["PATIENT"]["survives_elsewhere"] == 1
 
 
 def test_occurs_is_whole_word():

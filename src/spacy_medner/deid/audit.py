@@ -10,10 +10,10 @@ offset to the output), each gold PHI span is looked for in the output:
   replacement's end).  It *survived* when that text equals the original
   string, or when the gold span lies inside one replacement whose new text
   still holds the string as a whole word;
-- **anywhere** in the output note, as a whole word (not preceded or followed
-  by a letter or digit): a string replaced at its position may still occur
-  elsewhere (another, unannotated mention; a surrogate that happens to be
-  it).
+- **elsewhere** in the output note, as a whole word (not preceded or
+  followed by a letter or digit), other than where it survived: a string
+  replaced at its position may still occur elsewhere (another, unannotated
+  mention; a surrogate that happens to be it).
 
 Every gold span gets one status:
 
@@ -180,7 +180,9 @@ class LeakAudit:
                     for i, ch in zip(range(start, end), original)
                 )
                 status = "partly_replaced" if uncovered else "replaced"
-            elsewhere = occurs(original, out)
+            elsewhere = any(  # another occurrence than the surviving one at its position
+                not (survived and m.start() == new_start) for m in _word_re(original).finditer(out)
+            )
             self.counts[label]["gold"] += 1
             self.counts[label][status] += 1
             if status == "replaced" and elsewhere:
