@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
-from spacy_medner.deid import Deidentifier, Entity, SurrogateKey, deidentify
+from spacy_medner.deid import Deidentifier, Entity, deidentify
 from spacy_medner.deid.dates import year_shift
 from spacy_medner.deid.surrogates import SurrogateGenerator
 

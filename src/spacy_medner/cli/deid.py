@@ -22,14 +22,14 @@ import time
 from collections import Counter
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Pattern, Tuple
+from typing import Callable, Dict, List, Optional, Pattern
 
 import typer
 from spacy.language import Language
 from tqdm import tqdm
 
 from ..deid.audit import LeakAudit
-from ..deid.confidence import ENTS_KEY, check_min_score, phi_spans_key, pipeline_labels, set_entity_bias
+from ..deid.confidence import check_min_score, phi_spans_key, pipeline_labels, set_entity_bias
 from ..deid.inputs import DeidInputError, Source, iter_records, resolve_source
 from ..deid.keys import DEFAULT_KEY_ENV, KeyProblem, resolve_key
 from ..deid.outputs import OutputProblem, OutputWriter, check_output, output_format_for
