@@ -44,6 +44,23 @@ SHAPED = [
     ("pt 85yo f", "85", "AGE"),
     ("AGED 91, lives alone", "91", "AGE"),
     ("8 mo old infant", "8", "AGE"),
+    ("Age/Sex: 72Y/M  Ordering", "72", "AGE"),
+    ("Pt: Kwan Ho, 58M    MRN 1", "58", "AGE"),
+    ("A/P: 73F with pain", "73", "AGE"),
+    ("Father: MI, deceased at 40.", "40", "AGE"),
+    ("his son (4 yrs) has a cough", "4", "AGE"),
+    ("Visit: 06-Aug-2024 with", "06-Aug-2024", "DATE"),
+    ("more tired since February; no", "February", "DATE"),
+    ("appt w/ Dr Shah 6/12 1:40p", "6/12", "DATE"),
+    ("can come 11/20-11/27. Thanks", "11/27", "DATE"),
+    ("BMP Friday 1/19, weigh daily", "1/19", "DATE"),
+    ("seen in our ED on the 12th with", "12th", "DATE"),
+    ("dx 08/2076, stable", "08/2076", "DATE"),
+    ("cholecystectomy (2087), PCI", "2087", "DATE"),
+    ("Labs 07/29: INR 2.8", "07/29", "DATE"),
+    ("call me 6175550188 or my mom", "6175550188", "PHONE"),
+    ("T. Mbeki, LICSW   ext. 5532", "5532", "PHONE"),
+    ("Dr. Taylor pager #96378", "96378", "PHONE"),
 ]
 
 NOT_PHI = [
@@ -51,6 +68,8 @@ NOT_PHI = [
     "you may 2 tabs prn; GCS 15, Apgar 8/9 at 1 and 5 min.",
     "Parkinson disease, Foley catheter, admitted to ICU from ED.",
     "Dose 1000 mg in 2000 mL over 3 days; WBC 12.3, plt 250.",
+    "Placed 14F Foley; T 98F with chills; ambulated 50m; pain 3/10; 1/2 tab; 5/5 strength.",
+    "Weight at the 5th percentile; EKG: AFib with RVR at 132; pt is 5 days post op.",
 ]
 
 
