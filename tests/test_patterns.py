@@ -61,6 +61,13 @@ SHAPED = [
     ("call me 6175550188 or my mom", "6175550188", "PHONE"),
     ("T. Mbeki, LICSW   ext. 5532", "5532", "PHONE"),
     ("Dr. Taylor pager #96378", "96378", "PHONE"),
+    ("MRN: 4417220, seen", "4417220", "MEDICALRECORD"),
+    ("acct # A88-1234 billed", "A88-1234", "ACCOUNT"),
+    ("Medicare ID 1EG4-TE5-MK73.", "1EG4-TE5-MK73", "HEALTHPLAN"),
+    ("DEA BK1234563 on file", "BK1234563", "LICENSE"),
+    ("pacemaker serial no. ZX4417Q9 placed", "ZX4417Q9", "DEVICE"),
+    ("accession S22-10443 received", "S22-10443", "IDNUM"),
+    ("Dover, NH 03820", "NH", "STATE"),
 ]
 
 NOT_PHI = [
@@ -70,6 +77,7 @@ NOT_PHI = [
     "Dose 1000 mg in 2000 mL over 3 days; WBC 12.3, plt 250.",
     "Placed 14F Foley; T 98F with chills; ambulated 50m; pain 3/10; 1/2 tab; 5/5 strength.",
     "Weight at the 5th percentile; EKG: AFib with RVR at 132; pt is 5 days post op.",
+    "MRN pending; case no. 12 open; lot 3 of tabs; ID band checked.",
 ]
 
 
