@@ -1,7 +1,8 @@
 """The whole project workflow on a tiny synthetic corpus (slow).
 
-synth → convert → train (a few steps) → evaluate → package → pip-install the
-wheel into a temporary target → ``spacy.load("en_medner")`` in a fresh process.
+synth → convert → train (a few steps) → convert-ood → sweep-bias → tune →
+evaluate → evaluate-ood → package → pip-install the wheel into a temporary
+target → ``spacy.load("en_medner")`` in a fresh process.
 """
 import json
 import os
@@ -35,9 +36,11 @@ def test_project_workflow_end_to_end(tmp_path):
     config["training"]["optimizer"]["learn_rate"]["warmup_steps"] = 2
     config.to_disk(project / "configs" / "tiny.cfg")
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    overrides = ["--vars.n_notes", "24", "--vars.config", "configs/tiny.cfg"]
+    ood = ROOT / "tests" / "fixtures" / "ood_notes"
+    overrides = ["--vars.n_notes", "24", "--vars.config", "configs/tiny.cfg", "--vars.ood_dir", str(ood)]
     spacy_project = [sys.executable, "-m", "spacy", "project", "run"]
-    for step in ("synth", "convert", "train", "evaluate", "package"):
+    steps = ("synth", "convert", "train", "convert-ood", "sweep-bias", "tune", "evaluate", "evaluate-ood", "package")
+    for step in steps:
         _run(spacy_project + [step, ".", *overrides], cwd=project, env=env)
 
     assert (project / "assets" / "synthetic" / "README.txt").exists()
@@ -45,9 +48,14 @@ def test_project_workflow_end_to_end(tmp_path):
     assert report["balanced"] is True
     assert report["totals"]["entities_in"] == report["totals"]["written"] > 0
     metrics = json.loads((project / "metrics" / "metrics.json").read_text())
-    assert 0.0 <= metrics["strict"]["micro"]["f"] <= 1.0
-    assert 0.0 <= metrics["token"]["r"] <= 1.0
+    ood_metrics = json.loads((project / "metrics" / "ood" / "metrics.json").read_text())
+    assert ood_metrics["n_docs"] == len(list(ood.glob("*.xml")))
+    assert ood_metrics["structured"]["applicable"] is True
+    choice = json.loads((project / "metrics" / "bias_choice.json").read_text())
+    assert choice["value"] in [row["entity_bias"] for row in choice["curve"]]
     assert (project / "metrics" / "errors.html").exists()
+    tuned = load_config(project / "training" / "model-tuned" / "config.cfg")
+    assert tuned["components"]["medner"]["entity_bias"] == choice["value"]
 
     wheel = project / "packages" / "en_medner-0.1.0" / "dist" / "en_medner-0.1.0-py3-none-any.whl"
     assert wheel.exists()
@@ -57,17 +65,22 @@ def test_project_workflow_end_to_end(tmp_path):
         "import json, spacy; nlp = spacy.load('en_medner'); "
         "doc = nlp('Seen by Dr. Alvarez on 2091-03-02.'); "
         "print(json.dumps({'pipeline': nlp.pipe_names, 'meta': nlp.meta, "
+        "'entity_bias': nlp.get_pipe('medner').entity_bias, "
         "'n_scores': len(doc.spans['medner'].attrs['scores']), 'n_ents': len(doc.ents)}))"
     )
     env_loaded = {**env, "PYTHONPATH": str(target), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     out = _run([sys.executable, "-c", code], cwd=tmp_path, env=env_loaded)
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert loaded["pipeline"] == ["medner"]
+    assert loaded["entity_bias"] == choice["value"]
     assert loaded["n_scores"] == loaded["n_ents"]
     meta = loaded["meta"]
     assert "SYNTHETIC" in meta["description"] and "SYNTHETIC" in meta["trained_on"]
     assert meta["performance"]["ents_f"] == pytest.approx(metrics["strict"]["micro"]["f"])
+    assert meta["performance_ood"]["phi_token_recall"] == pytest.approx(ood_metrics["token"]["r"])
+    assert meta["entity_bias"]["value"] == choice["value"]
     assert any(req.startswith("spacy_medner") for req in meta["requirements"])
     assert any(req.startswith("spacy-transformers") for req in meta["requirements"])
     readme = (project / "packages" / "en_medner-0.1.0" / "README.md").read_text()
     assert "Trained on" in readme and "SYNTHETIC" in readme
+    assert "out-of-distribution" in readme and "entity_bias" in readme

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from .model import predict
 from .scoring import score_docs
 
-DEFAULT_BIASES = (-2.0, 0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+DEFAULT_BIASES = (-2.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0)
 
 
 def _medner_pipes(nlp: Language) -> List[Any]:

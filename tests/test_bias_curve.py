@@ -1,0 +1,97 @@
+"""The recall knob's curve and the packaged operating point."""
+import json
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import make_tempdir
+from thinc.api import fix_random_seed
+from typer.testing import CliRunner
+
+from spacy_medner.cli import app
+from spacy_medner.evaluation.bias_curve import bias_curve, choose_bias
+from spacy_medner.packaging import bias_choice, model_card, package_meta
+from spacy_medner.tokenizer import clinical_nlp
+
+from .test_pipe_medner import CNN_MODEL
+
+STRICT = {"strict_p": 0.7, "strict_r": 0.7, "strict_f": 0.7, "structured_token_r": 0.99}
+CURVE = [
+    {"entity_bias": 0.0, "token_p": 0.95, "token_r": 0.90, **STRICT},
+    {"entity_bias": 1.0, "token_p": 0.92, "token_r": 0.96, **STRICT},
+    {"entity_bias": 2.0, "token_p": 0.91, "token_r": 0.975, **STRICT},
+    {"entity_bias": 3.0, "token_p": 0.88, "token_r": 0.99, **STRICT},
+]
+
+
+def test_choose_bias_takes_the_smallest_bias_meeting_both_targets():
+    assert choose_bias(CURVE, 0.97, 0.90)["entity_bias"] == 2.0
+    assert choose_bias(CURVE, 0.95, 0.90)["entity_bias"] == 1.0
+    assert choose_bias(CURVE, 0.995, 0.90) is None
+
+
+def test_bias_choice_falls_back_to_the_best_recall_that_keeps_precision():
+    choice = bias_choice(CURVE, 0.995, 0.90)
+    assert choice["value"] == 2.0 and "no bias reached" in choice["reason"]
+    assert bias_choice(CURVE, 0.5, 0.99)["value"] == 0.0
+    assert bias_choice(CURVE, 0.97, 0.90)["curve"] == CURVE
+
+
+def _gold_and_nlp():
+    fix_random_seed(0)
+    nlp = clinical_nlp()
+    nlp.add_pipe("medner", config={"model": CNN_MODEL})
+    texts = ["Seen by Dr. Alvarez on 2091-03-02.", "Call 617-555-0142 about Maria Keller.", "No PHI here."]
+    gold = []
+    for text, ents in zip(texts, [[(8, 19, "DOCTOR"), (23, 33, "DATE")], [(5, 17, "PHONE"), (24, 36, "PATIENT")], []]):
+        doc = nlp.make_doc(text)
+        doc.ents = [doc.char_span(s, e, label) for s, e, label in ents]
+        gold.append(doc)
+    examples = [Example(nlp.make_doc(d.text), d) for d in gold]
+    nlp.get_pipe("medner").initialize(lambda: examples, nlp=nlp)
+    return nlp, gold
+
+
+def test_bias_curve_recall_never_falls_as_the_bias_rises_and_the_bias_is_restored():
+    nlp, gold = _gold_and_nlp()
+    nlp.get_pipe("medner").entity_bias = 0.25
+    curve = bias_curve(nlp, gold, biases=[-50.0, 0.0, 50.0])
+    recalls = [row["token_r"] for row in curve]
+    assert recalls == sorted(recalls)
+    assert curve[-1]["token_r"] == 1.0  # every token an entity
+    assert curve[0]["structured_token_r"] == 1.0  # the DATE and PHONE are fixed by patterns
+    assert nlp.get_pipe("medner").entity_bias == 0.25
+
+
+def test_tune_saves_the_chosen_bias_and_package_meta_records_both_sets():
+    nlp, _ = _gold_and_nlp()
+    with make_tempdir() as tmp:
+        nlp.to_disk(tmp / "model")
+        (tmp / "curve.json").write_text(json.dumps(CURVE))
+        result = CliRunner().invoke(
+            app,
+            ["project", "tune", str(tmp / "model"), str(tmp / "tuned"), "--bias-curve", str(tmp / "curve.json"),
+             "--choice", str(tmp / "choice.json")],
+        )
+        assert result.exit_code == 0, result.output
+        assert spacy.load(tmp / "tuned").get_pipe("medner").entity_bias == 2.0
+        choice = json.loads((tmp / "choice.json").read_text())
+    metrics = {
+        "n_docs": 3,
+        "strict": {"micro": {"p": 0.5, "r": 0.5, "f": 0.5}, "per_label": {"DATE": {"p": 1.0, "r": 1.0, "f": 1.0}}},
+        "relaxed": {"micro": {"f": 0.6}},
+        "token": {"p": 0.9, "r": 0.8, "per_label_recall": {"DATE": {"r": 1.0}}},
+        "structured": {"applicable": True, "token": {"r": 0.99}},
+    }
+    ood = {**metrics, "n_docs": 40, "token": {"p": 0.91, "r": 0.97, "per_label_recall": {}}}
+    meta = package_meta(
+        {"lang": "en"}, name="medner", version="0.1.0", synthetic=True, transformer="bundled",
+        metrics=metrics, ood_metrics=ood, bias=choice,
+    )
+    assert meta["performance"]["phi_token_recall"] == 0.8
+    assert meta["performance_ood"]["phi_token_recall"] == 0.97
+    assert meta["entity_bias"]["value"] == 2.0
+    card = model_card({**meta, "pipeline": ["medner"], "labels": {"medner": ["DATE"]}})
+    assert "SYNTHETIC" in card and "out-of-distribution notes (40)" in card
+    assert "| 97.00 | 91.00 |" in card and "**2**" in card
