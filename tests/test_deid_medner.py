@@ -100,3 +100,19 @@ def test_min_score_drops_a_subset(medner_model, tmp_path):
     # exactly the entities whose CRF probability reaches the threshold are replaced
     assert counts == [sum(s >= p for s in scores) for p in thresholds], (counts, scores)
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[2]
+
+
+def test_the_models_own_entity_bias_is_kept_unless_the_option_is_given(medner_model, tmp_path):
+    """en_medner ships a tuned entity_bias: predict/deid without --entity-bias must not reset it to 0."""
+    from spacy_medner import configure
+
+    model, src, nlp = medner_model
+    tuned = spacy.load(model)
+    configure(tuned, "medner", entity_bias=20.0)
+    tuned.to_disk(tmp_path / "tuned")
+    kept = _predicted(tmp_path, "kept", tmp_path / "tuned", src)
+    assert kept == _predicted(tmp_path, "explicit", model, src, "--entity-bias", "20")
+    assert kept != _predicted(tmp_path, "zero", tmp_path / "tuned", src, "--entity-bias", "0")
+    out = tmp_path / "deid"
+    result = CliRunner().invoke(app, ["deid", str(tmp_path / "tuned"), str(src), str(out), "--no-progress", "--mode", "tag"])
+    assert result.exit_code == 0 and "entity_bias in effect: 20" in result.output

@@ -29,7 +29,7 @@ from spacy.language import Language
 from tqdm import tqdm
 
 from ..deid.audit import LeakAudit
-from ..deid.confidence import check_min_score, phi_spans_key, pipeline_labels, set_entity_bias
+from ..deid.confidence import apply_knobs, phi_spans_key, pipeline_labels
 from ..deid.inputs import DeidInputError, Source, iter_records, resolve_source
 from ..deid.keys import DEFAULT_KEY_ENV, KeyProblem, resolve_key
 from ..deid.outputs import OutputProblem, OutputWriter, check_output, output_format_for
@@ -228,7 +228,7 @@ def deid_command(
     seed: Optional[str] = typer.Option(None, "--seed", help="The key on the command line: visible in ps and shell history; prefer --key-file or the environment."),
     n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe."),
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Notes per nlp.pipe batch."),
-    entity_bias: float = typer.Option(0.0, "--entity-bias", help="Added to medner's entity-tag scores: > 0 catches more PHI (recall), < 0 less."),
+    entity_bias: Optional[float] = typer.Option(None, "--entity-bias", help="Replace medner's entity_bias (added to entity-tag scores: > 0 catches more PHI, < 0 less). Default: the model's own (en_medner ships a tuned one)."),
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Leave entities with a medner probability below P in the text (precision; dropped PHI leaks)."),
     mask_char: str = typer.Option("*", "--mask-char", help="Mask character (mask operator)."),
     mask_length: int = typer.Option(0, "--mask-length", min=0, help="Fixed mask length; 0 keeps each entity's length (mask operator)."),
@@ -295,10 +295,11 @@ def deid_command(
 
     nlp = load_pipeline(model, gpu_id)
     try:
-        set_entity_bias(nlp, entity_bias)
-        check_min_score(nlp, min_score)
+        biases = apply_knobs(nlp, entity_bias, min_score)
     except ValueError as err:
         raise _fail(str(err))
+    if biases:
+        typer.echo(f"ℹ entity_bias in effect: {', '.join(f'{b:g}' for b in biases)}")
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, operator_map)
 
     bar = Progress(source.count_hint(), progress, "deid")

@@ -18,7 +18,7 @@ from typing import Optional
 
 import typer
 
-from ..deid.confidence import check_min_score, set_entity_bias
+from ..deid.confidence import apply_knobs
 from ..deid.inputs import DeidInputError, resolve_source
 from ..deid.outputs import PREDICTION_FORMAT, OutputWriter, check_output
 from ..deid.replace import Deidentifier, parse_labels
@@ -40,7 +40,7 @@ def predict_command(
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated labels to write (default: all)."),
     n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe."),
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Notes per nlp.pipe batch."),
-    entity_bias: float = typer.Option(0.0, "--entity-bias", help="Added to medner's entity-tag scores: > 0 predicts more PHI."),
+    entity_bias: Optional[float] = typer.Option(None, "--entity-bias", help="Replace medner's entity_bias (added to entity-tag scores: > 0 catches more PHI, < 0 less). Default: the model's own (en_medner ships a tuned one)."),
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Leave out entities with a medner probability below P."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Write into an existing non-empty OUT (never over inputs)."),
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, or -1 for CPU."),
@@ -62,10 +62,11 @@ def predict_command(
         raise _fail(str(err))
     nlp = load_pipeline(model, gpu_id)
     try:
-        set_entity_bias(nlp, entity_bias)
-        check_min_score(nlp, min_score)
+        biases = apply_knobs(nlp, entity_bias, min_score)
     except ValueError as err:
         raise _fail(str(err))
+    if biases:
+        typer.echo(f"ℹ entity_bias in effect: {', '.join(f'{b:g}' for b in biases)}")
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, {})
 
     bar = Progress(source.count_hint(), progress, "predict")

@@ -16,7 +16,7 @@ format; ages over 89 -> ``90+``), ``keep``; per label with ``operators=``,
 and an allow-list ``labels=``.  See :mod:`.replace`, :mod:`.surrogates`,
 :mod:`.dates`, :mod:`.keys`, and :mod:`.audit` for the leak audit.
 """
-from .confidence import check_min_score, medner_pipes, scores_key, set_entity_bias
+from .confidence import apply_knobs, check_min_score, medner_pipes, scores_key, set_entity_bias
 from .dates import parse_date, shift_date_text
 from .keys import DEFAULT_KEY_ENV, KeyProblem, SurrogateKey, random_seed, resolve_key
 from .replace import (
@@ -56,6 +56,7 @@ __all__ = [
     "SurrogateGenerator",
     "SurrogateKey",
     "age_surrogate",
+    "apply_knobs",
     "check_min_score",
     "deidentify",
     "deidentify_stream",

@@ -25,17 +25,27 @@ def medner_pipes(nlp: Language) -> List[object]:
     return [pipe for _, pipe in nlp.pipeline if isinstance(pipe, MedNER)]
 
 
-def set_entity_bias(nlp: Language, bias: float) -> int:
-    """Set ``entity_bias`` on every ``medner`` pipe; returns how many were set.
+def set_entity_bias(nlp: Language, bias: Optional[float]) -> List[float]:
+    """Set ``entity_bias`` on every ``medner`` pipe (``None``: keep each pipe's own).
 
-    Raises ValueError when ``bias`` is not 0 and there is no ``medner`` pipe.
+    Returns the biases in effect. ``en_medner`` ships with a tuned bias, so
+    ``None`` is the default everywhere. Raises ValueError when ``bias`` is set
+    and there is no ``medner`` pipe.
     """
     pipes = medner_pipes(nlp)
     if bias and not pipes:
         raise ValueError("--entity-bias needs a pipeline with a medner component; this one has none")
     for pipe in pipes:
-        pipe.entity_bias = bias  # type: ignore[attr-defined]
-    return len(pipes)
+        if bias is not None:
+            pipe.entity_bias = bias  # type: ignore[attr-defined]
+    return [float(pipe.entity_bias) for pipe in pipes]  # type: ignore[attr-defined]
+
+
+def apply_knobs(nlp: Language, entity_bias: Optional[float], min_score: float) -> List[float]:
+    """``set_entity_bias`` and ``check_min_score`` together, as ``deid`` and ``predict`` use them."""
+    biases = set_entity_bias(nlp, entity_bias)
+    check_min_score(nlp, min_score)
+    return biases
 
 
 def pipe_spans_key(pipe: object) -> str:
