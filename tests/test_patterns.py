@@ -78,6 +78,8 @@ NOT_PHI = [
     "Placed 14F Foley; T 98F with chills; ambulated 50m; pain 3/10; 1/2 tab; 5/5 strength.",
     "Weight at the 5th percentile; EKG: AFib with RVR at 132; pt is 5 days post op.",
     "MRN pending; case no. 12 open; lot 3 of tabs; ID band checked.",
+    "fever to 101F, Tmax 102F overnight; Room 12F elevator; pt is 5 foot tall.",
+    "ANA titer 1/2048, dilution 1/2000; in 2000 patients; seen 2/3 weeks ago; platelets 150-4000.",
 ]
 
 
