@@ -276,7 +276,7 @@ def test_jsonl_to_text_files_and_id_clash(model_dir, tmp_path):
     out = tmp_path / "out"
     result = run(model_dir, src, out, "--format", "text")
     assert result.exit_code == 1
-    assert "in.jsonl: line 2: output name a_1.txt is already used by an earlier note" in result.output
+    assert "in.jsonl: line 2: its output name is already used by an earlier note" in result.output
     assert sorted(p.name for p in out.iterdir()) == ["a_1.txt", "b.txt"]
     assert (out / "a_1.txt").read_text() == "[PATIENT]" and (out / "b.txt").read_text() == "[CITY]"
 

@@ -281,3 +281,24 @@ def test_configure_checks_every_value_before_changing_anything():
             spacy_medner.configure(nlp, "medner", **bad)
     assert (pipe.set_ents, pipe.entity_bias) == (True, 0.0)
     assert nlp.get_pipe_config("medner")["set_ents"] is True
+
+
+def test_settings_saved_in_cfg_by_older_models_are_dropped_on_load():
+    nlp = _pipe_nlp(0)
+    pipe = nlp.get_pipe("medner")
+    pipe.cfg["entity_bias"] = 7.0  # what models saved before the settings moved to the config hold
+    with make_tempdir() as tmp:
+        nlp.to_disk(tmp)
+        loaded = spacy.load(tmp, config={"components": {"medner": {"entity_bias": 1.0}}})
+    assert loaded.get_pipe("medner").entity_bias == 1.0
+    assert "entity_bias" not in loaded.get_pipe("medner").cfg
+
+
+def test_changing_patterns_takes_effect_at_once():
+    nlp = _pipe_nlp(0, entity_bias=-50.0)
+    pipe = nlp.get_pipe("medner")
+    assert [e.text for e in nlp("on day zero").ents] == []
+    pipe.patterns = [{"id": "a", "label": "DATE", "pattern": r"\bday zero\b"}]
+    assert [e.text for e in nlp("on day zero").ents] == ["day zero"]
+    pipe.patterns = [{"id": "b", "label": "DATE", "pattern": r"\bon\b"}]
+    assert [e.text for e in nlp("on day zero").ents] == ["on"]

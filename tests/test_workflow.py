@@ -49,7 +49,9 @@ def test_project_workflow_end_to_end(tmp_path):
     assert report["totals"]["entities_in"] == report["totals"]["written"] > 0
     metrics = json.loads((project / "metrics" / "metrics.json").read_text())
     ood_metrics = json.loads((project / "metrics" / "ood" / "metrics.json").read_text())
-    assert ood_metrics["n_docs"] == len(list(ood.glob("*.xml")))
+    assert ood_metrics["n_docs"] == len(list(ood.rglob("*.xml")))
+    held_out = json.loads((project / "metrics" / "ood-test" / "metrics.json").read_text())
+    assert held_out["n_docs"] == len(list((ood / "test").glob("*.xml")))
     assert ood_metrics["structured"]["applicable"] is True
     choice = json.loads((project / "metrics" / "bias_choice.json").read_text())
     assert choice["value"] in [row["entity_bias"] for row in choice["curve"]]
@@ -77,7 +79,8 @@ def test_project_workflow_end_to_end(tmp_path):
     meta = loaded["meta"]
     assert "SYNTHETIC" in meta["description"] and "SYNTHETIC" in meta["trained_on"]
     assert meta["performance"]["ents_f"] == pytest.approx(metrics["strict"]["micro"]["f"])
-    assert meta["performance_ood"]["phi_token_recall"] == pytest.approx(ood_metrics["token"]["r"])
+    assert meta["performance_ood"]["phi_token_recall"] == pytest.approx(held_out["token"]["r"])
+    assert meta["performance_ood_all"]["phi_token_recall"] == pytest.approx(ood_metrics["token"]["r"])
     assert meta["entity_bias"]["value"] == choice["value"]
     assert any(req.startswith("spacy_medner") for req in meta["requirements"])
     assert any(req.startswith("spacy-transformers") for req in meta["requirements"])

@@ -75,6 +75,8 @@ def add_to_pipeline(
     else:
         overrides = {"components": {component: dict(settings)}}
         source = spacy.load(model, config=overrides)
+    if "transformer" in source.pipe_names:  # a training output: give medner its own transformer copy
+        source.replace_listeners("transformer", component, ["model.tok2vec"])
     host.add_pipe(component, name=name, source=source, before=before, after=after, first=first, last=last)
     return host.get_pipe(name)
 

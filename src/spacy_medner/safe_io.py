@@ -3,8 +3,9 @@
 Every command that writes files goes through this module:
 
 - :func:`atomic_output` / :func:`atomic_write_bytes` write to a temp file made
-  with :func:`tempfile.mkstemp` in the target's folder (``O_CREAT | O_EXCL |
-  O_NOFOLLOW``, an unpredictable name), then ``os.replace`` it onto the target.
+  with :func:`tempfile.mkstemp` in the target's folder (``O_CREAT | O_EXCL``,
+  an unpredictable name, mode 0600), then ``os.replace`` it onto the target;
+  :func:`atomic_to_disk` does the same for a folder (a spaCy pipeline).
   A symlink planted at the target or at a predictable temp name is never
   followed: ``os.replace`` replaces the link itself.
 - :class:`InputGuard` refuses any output that is, or resolves (through
@@ -59,6 +60,34 @@ def atomic_write_text(path: PathLike, text: str, encoding: str = "utf8") -> None
     """Write ``text`` to ``path`` atomically, with ``\\n`` newlines."""
     with atomic_output(path, "w", encoding=encoding) as handle:
         handle.write(text)
+
+
+def atomic_to_disk(obj: "object", path: PathLike) -> None:
+    """``obj.to_disk`` (a spaCy pipeline) into a temp folder beside ``path``, then swap it in.
+
+    A crash leaves the old folder (or none), never a half-written one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    old: Union[Path, None] = None
+    try:
+        obj.to_disk(tmp)  # type: ignore[attr-defined]
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.exists():
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old"))
+            os.replace(path, old / "x")
+        os.replace(tmp, path)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        import shutil
+
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _identity(path: Path) -> Tuple[int, int]:

@@ -19,6 +19,7 @@ from ..evaluation import (
     write_reports,
 )
 from ..evaluation.bias_curve import DEFAULT_BIASES, bias_curve, curve_markdown
+from ..corpus.report import display_id
 from ..labels import LABEL_SCHEMES
 from ..safe_io import atomic_write_text
 from .app import app
@@ -67,7 +68,8 @@ def pair_predictions(predicted: List[Doc], gold_docs: List[Doc], source: str) ->
     if None not in by_id and all(i is not None for i in ids):
         missing = [i for i in ids if i not in by_id]
         if missing:
-            raise _fail(f"{source}: no prediction for {len(missing)} gold notes (first: {missing[0]})")
+            first = display_id(str(missing[0]), f"gold note #{ids.index(missing[0]) + 1}")
+            raise _fail(f"{source}: no prediction for {len(missing)} gold notes (first: {first})")
         return [by_id[i] for i in ids]
     if len(predicted) != len(gold_docs):
         raise _fail(f"{source}: {len(predicted)} predicted docs but {len(gold_docs)} gold docs")
@@ -160,6 +162,8 @@ def evaluate_command(
         write_errors_html=not no_errors_html,
         max_error_docs=max_error_docs,
     )
+    if bias_sweep is not None and scoring_predictions:
+        msg.warn("--bias-sweep needs a pipeline, not saved predictions: no curve written")
     if bias_sweep is not None and not scoring_predictions:
         try:
             biases = DEFAULT_BIASES if bias_sweep == "default" else [float(b) for b in bias_sweep.split(",") if b.strip()]

@@ -17,7 +17,7 @@ from wasabi import Printer
 
 from ..compose import configure
 from ..packaging import bias_choice, make_self_contained, model_card, package_meta
-from ..safe_io import atomic_write_text
+from ..safe_io import InputGuard, UnsafeOutputError, atomic_to_disk, atomic_write_text
 from .app import app
 from .convert import DiscontinuousPolicy, InputFormat, LabelScheme, OverlapPolicy, convert_command
 from .synth import synth_command
@@ -98,10 +98,15 @@ def project_tune(
     if not bias_curve_path.exists():
         msg.fail(f"--bias-curve {bias_curve_path}: no such file; run evaluate --bias-sweep first")
         raise typer.Exit(1)
+    try:
+        InputGuard([model_dir, bias_curve_path]).check_folder(output_dir)
+    except UnsafeOutputError as err:
+        msg.fail(str(err))
+        raise typer.Exit(1)
     choice = bias_choice(json.loads(bias_curve_path.read_text(encoding="utf8")), min_recall, min_precision)
     nlp = spacy.load(model_dir)
     configure(nlp, "medner", entity_bias=choice["value"])
-    nlp.to_disk(output_dir)
+    atomic_to_disk(nlp, output_dir)
     atomic_write_text(choice_path, json.dumps(choice, indent=2) + "\n")
     msg.good(f"entity_bias {choice['value']:g}: {choice['reason']}")
 
@@ -112,7 +117,10 @@ def project_package(
     output_dir: Path = typer.Argument(..., help="Where spacy package writes the package."),
     metrics_path: Path = typer.Option(..., "--metrics", help="metrics.json from the evaluate step."),
     ood_metrics_path: Optional[Path] = typer.Option(
-        None, "--ood-metrics", help="metrics.json on the out-of-distribution notes (evaluate-ood step)."
+        None, "--ood-metrics", help="metrics.json on the held-out out-of-distribution notes (evaluate-ood step)."
+    ),
+    ood_all_metrics_path: Optional[Path] = typer.Option(
+        None, "--ood-all-metrics", help="metrics.json on all out-of-distribution notes, the tuning half included."
     ),
     bias_choice_path: Optional[Path] = typer.Option(
         None, "--bias-choice", help="bias_choice.json of the tune step: recorded in the model card."
@@ -125,13 +133,19 @@ def project_package(
 ) -> None:
     """Build the installable ``en_medner`` package with real metrics, the chosen entity_bias and a model card."""
     msg = Printer()
-    inputs = {"--metrics": metrics_path, "--ood-metrics": ood_metrics_path, "--bias-choice": bias_choice_path}
+    inputs = {
+        "--metrics": metrics_path,
+        "--ood-metrics": ood_metrics_path,
+        "--ood-all-metrics": ood_all_metrics_path,
+        "--bias-choice": bias_choice_path,
+    }
     for flag, path in inputs.items():
         if path is not None and not path.exists():
             msg.fail(f"{flag} {path}: no such file; run the evaluate steps first")
             raise typer.Exit(1)
     metrics = json.loads(metrics_path.read_text(encoding="utf8"))
     ood = json.loads(ood_metrics_path.read_text(encoding="utf8")) if ood_metrics_path else None
+    ood_all = json.loads(ood_all_metrics_path.read_text(encoding="utf8")) if ood_all_metrics_path else None
     nlp = make_self_contained(model_dir)
     bias = json.loads(bias_choice_path.read_text(encoding="utf8")) if bias_choice_path else None
     meta = package_meta(
@@ -142,6 +156,7 @@ def project_package(
         transformer=transformer,
         metrics=metrics,
         ood_metrics=ood,
+        ood_all_metrics=ood_all,
         bias=bias,
     )
     nlp.meta.update(meta)

@@ -217,7 +217,7 @@ class OutputWriter:
         else:
             name = safe_file_stem(output.record.note_id) + _SUFFIX[self.fmt]
         if name in self._names:
-            raise OutputProblem(f"{ctx.where}: output name {name} is already used by an earlier note (note ids clash)")
+            raise OutputProblem(f"{ctx.where}: its output name is already used by an earlier note (note ids clash)")
         target = self.out / name
         if _is_input(target, self._inputs):
             raise OutputProblem(f"{target}: would overwrite an input file; not written")

@@ -14,6 +14,8 @@ from typing import Any, Dict, List, Optional, Sequence
 from spacy import displacy
 from spacy.tokens import Doc
 
+from ..safe_io import atomic_write_text
+
 from .entities import Entity
 from .scoring import DocComparison, compare_docs
 
@@ -197,13 +199,13 @@ def write_reports(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "metrics.json"
-    json_path.write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n", encoding="utf8")
+    atomic_write_text(json_path, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     md_path = out_dir / "metrics.md"
-    md_path.write_text(metrics_markdown(metrics), encoding="utf8")
+    atomic_write_text(md_path, metrics_markdown(metrics))
     html_path: Optional[Path] = None
     if write_errors_html:
         gold_docs, pred_docs = list(gold_docs), list(pred_docs)
         html_path = out_dir / "errors.html"
         page = errors_html(gold_docs, compare_docs(gold_docs, pred_docs), max_error_docs)
-        html_path.write_text(page, encoding="utf8")
+        atomic_write_text(html_path, page)
     return {"metrics_json": json_path, "metrics_md": md_path, "errors_html": html_path}

@@ -168,12 +168,28 @@ class MedNER(TrainablePipe):
     @patterns.setter
     def patterns(self, patterns: Iterable[Dict[str, str]]) -> None:
         self.cfg["patterns"] = validate_patterns(patterns)
+        self._matcher = None
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "MedNER":
+        super().from_bytes(bytes_data, exclude=exclude)
+        return self._after_load()
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = tuple()) -> "MedNER":
+        super().from_disk(path, exclude=exclude)
+        return self._after_load()
+
+    def _after_load(self) -> "MedNER":
+        """Drop settings that older models kept in cfg: the pipeline config holds them now."""
+        for key in SETTINGS:
+            self.cfg.pop(key, None)
+        self._matcher = None
+        return self
 
     def rule_matches(self, doc: Doc) -> List[RuleMatch]:
         """The pattern matches on ``doc`` for this pipe's labels (empty when patterns are off)."""
         if not self.use_patterns or not self.labels:
             return []
-        key = (self.labels, id(self.cfg.get("patterns")))
+        key = (self.labels, len(self.cfg.get("patterns", [])))
         if self._matcher is None or self._matcher[:2] != key:
             self._matcher = (key[0], key[1], PatternMatcher(self.cfg.get("patterns", []), self.labels))
         return self._matcher[2](doc)

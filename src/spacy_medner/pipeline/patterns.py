@@ -1,7 +1,7 @@
 """The pattern stage: PHI with a shape (email, URL, IP, SSN, phone, ZIP, dates, ages).
 
 Patterns are data, not code: JSON lines shipped in ``spacy_medner/data/phi_patterns.jsonl``
-(and saved with every ``medner`` component as ``patterns.jsonl``), one object per line::
+(and saved with every ``medner`` component, in its ``cfg``), one object per line::
 
     {"id": "email", "label": "EMAIL", "pattern": "...regex...", "flags": "i"}
 
