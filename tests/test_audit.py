@@ -208,3 +208,12 @@ def test_deid_format_i2b2_2014_is_refused_and_points_to_predict(model_dir, gold_
     assert result.exit_code == 1
     assert "spacy-medner predict MODEL SRC OUT" in result.output and "i2b2-2014-deid" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_audit_counts_an_age_of_90_or_over_written_as_90_plus_as_replaced():
+    text = "Uncle deceased at 90; father at 95."
+    result = Deidentifier("surrogate", key="k" * 16).replace(text, [Entity(18, 20, "AGE"), Entity(32, 34, "AGE")])
+    assert "90+" in result.text and "95" not in result.text
+    leak = LeakAudit()
+    leak.add("n", "f", text, [(18, 20, "AGE"), (32, 34, "AGE")], result)
+    assert leak.counts["AGE"]["replaced"] == 2 and leak.bugs == 0
