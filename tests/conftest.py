@@ -25,24 +25,7 @@ def tiny_transformer_dir(tmp_path_factory) -> Path:
     Loads offline through spacy-transformers like any local model folder,
     so transformer code paths are tested in seconds.
     """
-    from transformers import BertConfig, BertModel
-
-    from spacy_medner.layers.transformer import resolve_transformer_name
-
-    bundled = Path(resolve_transformer_name("bundled"))
-    out = tmp_path_factory.mktemp("tiny_bert")
-    config = BertConfig(
-        vocab_size=30522,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=37,
-        max_position_embeddings=512,
-    )
-    BertModel(config).save_pretrained(out)
-    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
-        shutil.copy(bundled / name, out / name)
-    return out
+    return write_tiny_bert(tmp_path_factory.mktemp("tiny_bert"))
 
 
 def transformer_medner_nlp(model_name: str):

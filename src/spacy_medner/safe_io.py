@@ -95,7 +95,7 @@ def _identity(path: Path) -> Tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
 
-def _inside(path: Path, folder: Path) -> bool:
+def is_inside(path: Path, folder: Path) -> bool:
     try:
         path.relative_to(folder)
         return True
@@ -132,7 +132,7 @@ class InputGuard:
         for folder in self.folders:
             if real == folder:
                 return "it is an input folder"
-            if _inside(real, folder):
+            if is_inside(real, folder):
                 return "it lies inside an input folder"
         try:
             if _identity(real) in self.identities:
@@ -156,6 +156,6 @@ class InputGuard:
         self.check(out, what)
         real = Path(os.path.realpath(out))
         for inp in self.files | self.folders:
-            if _inside(inp, real):
+            if is_inside(inp, real):
                 raise UnsafeOutputError(f"{what} {out}: refusing to write there, it contains an input")
         return Path(out)

@@ -42,7 +42,7 @@ from typing import Dict, List, Optional, Set, Tuple
 from ..corpus.i2b2_2014 import note_to_i2b2_2014_xml
 from ..corpus.records import Note, Span
 from ..labels import CATEGORIES, TYPE_TO_CATEGORY
-from ..safe_io import InputGuard, UnsafeOutputError, atomic_output, atomic_write_bytes
+from ..safe_io import InputGuard, UnsafeOutputError, atomic_output, atomic_write_bytes, is_inside
 from .inputs import DeidInputError, InputNote, Source
 from .replace import Replacement
 from .stream import DeidOutput
@@ -88,14 +88,6 @@ def safe_file_stem(note_id: str) -> str:
     return stem or "note"
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
-
-
 def input_guard(source: Source) -> InputGuard:
     """The guard that refuses writing over SRC or any input file (through symlinks too)."""
     return InputGuard([source.path, *source.files])
@@ -110,7 +102,7 @@ def check_output(source: Source, out: Path, fmt: str, overwrite: bool, guard: Op
     src_res, out_res = source.path.resolve(), out.resolve()
     if out_res == src_res:
         raise DeidInputError(f"{out}: OUT is SRC; refusing to overwrite the input")
-    if source.is_dir and _inside(out_res, src_res):
+    if source.is_dir and is_inside(out_res, src_res):
         raise DeidInputError(f"{out}: OUT is inside SRC {source.path}; choose a folder outside it")
     inputs = source.input_identities()
     if fmt == "jsonl":
@@ -226,7 +218,7 @@ class OutputWriter:
         except UnsafeOutputError as err:
             raise OutputProblem(f"{err}; not written") from None
         assert self._out_real is not None
-        if not _inside(Path(os.path.realpath(target.parent)), self._out_real):
+        if not is_inside(Path(os.path.realpath(target.parent)), self._out_real):
             raise OutputProblem(f"{target}: a folder on its path is a symlink leading out of {self.out}; not written")
         self._names.add(name)
         return target
