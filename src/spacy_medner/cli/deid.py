@@ -75,6 +75,18 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def load_tuned_pipeline(model: str, gpu_id: int, entity_bias: Optional[float], min_score: float) -> Language:
+    """Load MODEL and apply --entity-bias (None: the model's own) and --min-score; print the bias in effect."""
+    nlp = load_pipeline(model, gpu_id)
+    try:
+        biases = apply_knobs(nlp, entity_bias, min_score)
+    except ValueError as err:
+        raise _fail(str(err))
+    if biases:
+        typer.echo(f"ℹ entity_bias in effect: {', '.join(f'{b:g}' for b in biases)}")
+    return nlp
+
+
 def _warn(message: str) -> None:
     typer.secho(f"⚠ {message}", fg=typer.colors.YELLOW, err=True)
 
@@ -293,13 +305,7 @@ def deid_command(
     except (DeidInputError, UnsafeOutputError, ValueError) as err:
         raise _fail(str(err))
 
-    nlp = load_pipeline(model, gpu_id)
-    try:
-        biases = apply_knobs(nlp, entity_bias, min_score)
-    except ValueError as err:
-        raise _fail(str(err))
-    if biases:
-        typer.echo(f"ℹ entity_bias in effect: {', '.join(f'{b:g}' for b in biases)}")
+    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, operator_map)
 
     bar = Progress(source.count_hint(), progress, "deid")

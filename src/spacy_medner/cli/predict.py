@@ -18,14 +18,12 @@ from typing import Optional
 
 import typer
 
-from ..deid.confidence import apply_knobs
 from ..deid.inputs import DeidInputError, resolve_source
 from ..deid.outputs import PREDICTION_FORMAT, OutputWriter, check_output
 from ..deid.replace import Deidentifier, parse_labels
 from ..deid.stream import DEFAULT_BATCH_SIZE
 from .app import app
-from .deid import InFormat, Progress, _fail, run_notes, select_phi
-from .evaluate import load_pipeline
+from .deid import InFormat, Progress, _fail, load_tuned_pipeline, run_notes, select_phi
 
 PHI_WARNING = "contains PHI: the original notes with the predicted tags (not de-identified)"
 
@@ -60,13 +58,7 @@ def predict_command(
         deidentifier = Deidentifier("tag", labels=label_list, min_score=min_score or None)
     except (DeidInputError, ValueError) as err:
         raise _fail(str(err))
-    nlp = load_pipeline(model, gpu_id)
-    try:
-        biases = apply_knobs(nlp, entity_bias, min_score)
-    except ValueError as err:
-        raise _fail(str(err))
-    if biases:
-        typer.echo(f"ℹ entity_bias in effect: {', '.join(f'{b:g}' for b in biases)}")
+    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, {})
 
     bar = Progress(source.count_hint(), progress, "predict")
