@@ -170,21 +170,6 @@ class MedNER(TrainablePipe):
         self.cfg["patterns"] = validate_patterns(patterns)
         self._matcher = None
 
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "MedNER":
-        super().from_bytes(bytes_data, exclude=exclude)
-        return self._after_load()
-
-    def from_disk(self, path: Any, *, exclude: Iterable[str] = tuple()) -> "MedNER":
-        super().from_disk(path, exclude=exclude)
-        return self._after_load()
-
-    def _after_load(self) -> "MedNER":
-        """Drop settings that older models kept in cfg: the pipeline config holds them now."""
-        for key in SETTINGS:
-            self.cfg.pop(key, None)
-        self._matcher = None
-        return self
-
     def rule_matches(self, doc: Doc) -> List[RuleMatch]:
         """The pattern matches on ``doc`` for this pipe's labels (empty when patterns are off)."""
         if not self.use_patterns or not self.labels:
@@ -325,6 +310,21 @@ class MedNER(TrainablePipe):
         self.cfg["labels"].append(label)
         self.vocab.strings.add(label)
         return 1
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "MedNER":
+        super().from_bytes(bytes_data, exclude=exclude)
+        return self._after_load()
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = tuple()) -> "MedNER":
+        super().from_disk(path, exclude=exclude)
+        return self._after_load()
+
+    def _after_load(self) -> "MedNER":
+        """Drop settings that older models kept in cfg: the pipeline config holds them now."""
+        for key in SETTINGS:
+            self.cfg.pop(key, None)
+        self._matcher = None
+        return self
 
     # -- helpers -------------------------------------------------------------
 
