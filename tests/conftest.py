@@ -81,3 +81,16 @@ def write_tiny_bert(out: Path, seed: int = 0) -> Path:
 def make_tiny_bert():
     """Factory fixture for :func:`write_tiny_bert`."""
     return write_tiny_bert
+
+
+def save_ruler_model(path: Path, patterns) -> Path:
+    """A pipeline whose "PHI" is exactly ``patterns`` (a span_ruler writing ``doc.spans["medner"]``), saved at ``path``.
+
+    De-identification tests use it to control what is detected without a trained model.
+    """
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("span_ruler", config={"spans_key": "medner"}).add_patterns(patterns)
+    nlp.to_disk(path)
+    return path

@@ -3,7 +3,6 @@ import json
 from pathlib import Path
 
 import pytest
-import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -14,6 +13,8 @@ from spacy_medner.corpus import Note, Span, write_i2b2_2014
 from spacy_medner.deid import Deidentifier, Entity
 from spacy_medner.deid.audit import LeakAudit, map_span, occurs
 from spacy_medner.deid.replace import Replacement
+
+from .conftest import save_ruler_model
 
 runner = CliRunner()
 TEXT = "Zebulon Quist, 45, seen by Dr. Vang at Park Hospital; Mary Jones Brown is 93. Quist is well."
@@ -38,11 +39,7 @@ PATTERNS = [
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("span_ruler", config={"spans_key": "medner"}).add_patterns(PATTERNS)
-    path = tmp_path_factory.mktemp("model") / "ruler"
-    nlp.to_disk(path)
-    return path
+    return save_ruler_model(tmp_path_factory.mktemp("model") / "ruler", PATTERNS)
 
 
 @pytest.fixture

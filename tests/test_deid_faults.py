@@ -21,6 +21,8 @@ from spacy_medner.deid import Deidentifier, Entity, deidentify
 from spacy_medner.deid.dates import year_shift
 from spacy_medner.deid.surrogates import SurrogateGenerator
 
+from .conftest import save_ruler_model
+
 runner = CliRunner()
 PATTERNS = [
     {"label": "DOCTOR", "pattern": "Alvarez"},
@@ -31,11 +33,7 @@ PATTERNS = [
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("span_ruler", config={"spans_key": "medner"}).add_patterns(PATTERNS)
-    path = tmp_path_factory.mktemp("model") / "ruler"
-    nlp.to_disk(path)
-    return path
+    return save_ruler_model(tmp_path_factory.mktemp("model") / "ruler", PATTERNS)
 
 
 def deid(*args: object):

@@ -2,12 +2,13 @@
 from pathlib import Path
 
 import pytest
-import spacy
 from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
 from spacy_medner.deid import DEFAULT_KEY_ENV, Deidentifier, Entity, KeyProblem, resolve_key
+
+from .conftest import save_ruler_model
 
 runner = CliRunner()
 KEY = "k3y-Material-that-is-long-enough-0123"
@@ -16,17 +17,12 @@ NOTE = "Zebulon Quist seen 2091-03-02 at Boston.\n"
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("span_ruler", config={"spans_key": "medner"}).add_patterns(
-        [
-            {"label": "PATIENT", "pattern": "Zebulon Quist"},
-            {"label": "DATE", "pattern": "2091-03-02"},
-            {"label": "CITY", "pattern": "Boston"},
-        ]
-    )
-    path = tmp_path_factory.mktemp("model") / "ruler"
-    nlp.to_disk(path)
-    return path
+    patterns = [
+        {"label": "PATIENT", "pattern": "Zebulon Quist"},
+        {"label": "DATE", "pattern": "2091-03-02"},
+        {"label": "CITY", "pattern": "Boston"},
+    ]
+    return save_ruler_model(tmp_path_factory.mktemp("model") / "ruler", patterns)
 
 
 @pytest.fixture

@@ -12,17 +12,9 @@ from spacy_medner.cli.app import app
 from spacy_medner.deid import Deidentifier, Entity, MissingSpanGroup, deidentify, doc_entities, parse_operators
 from spacy_medner.deid.confidence import phi_spans_key
 
+from .test_deid_medner import CNN_TOK2VEC
+
 runner = CliRunner()
-CNN_TOK2VEC = {
-    "@architectures": "spacy.HashEmbedCNN.v2",
-    "pretrained_vectors": None,
-    "width": 32,
-    "depth": 1,
-    "embed_size": 300,
-    "window_size": 1,
-    "maxout_pieces": 2,
-    "subword_features": True,
-}
 NOTE = "Seen 2091-03-02 for pneumonia, call 617-555-0143.\n"
 
 

@@ -14,6 +14,7 @@ Every command that writes files goes through this module:
 """
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Set, Tuple, Union
@@ -80,13 +81,9 @@ def atomic_to_disk(obj: "object", path: PathLike) -> None:
             os.replace(path, old / "x")
         os.replace(tmp, path)
     except BaseException:
-        import shutil
-
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if old is not None:
-        import shutil
-
         shutil.rmtree(old, ignore_errors=True)
 
 
