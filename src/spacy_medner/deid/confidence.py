@@ -15,14 +15,8 @@ from typing import List, Optional, Set
 
 from spacy.language import Language
 
+from ..pipeline.medner import medner_pipes
 from .replace import DEFAULT_SPANS_KEY
-
-
-def medner_pipes(nlp: Language) -> List[object]:
-    """The pipeline's ``medner`` components (any name)."""
-    from ..pipeline.medner import MedNER
-
-    return [pipe for _, pipe in nlp.pipeline if isinstance(pipe, MedNER)]
 
 
 def set_entity_bias(nlp: Language, bias: Optional[float]) -> List[float]:

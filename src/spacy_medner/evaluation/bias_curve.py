@@ -16,9 +16,9 @@ DEFAULT_BIASES = (-2.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0)
 
 
 def _medner_pipes(nlp: Language) -> List[Any]:
-    from ..pipeline.medner import MedNER
+    from ..pipeline.medner import medner_pipes
 
-    pipes = [pipe for _, pipe in nlp.pipeline if isinstance(pipe, MedNER)]
+    pipes = medner_pipes(nlp)
     if not pipes:
         raise ValueError("the pipeline has no medner component, so it has no entity_bias")
     return pipes

@@ -107,6 +107,11 @@ def make_medner(
     )
 
 
+def medner_pipes(nlp: Language) -> List["MedNER"]:
+    """The pipeline's ``medner`` components, whatever their names."""
+    return [pipe for _, pipe in nlp.pipeline if isinstance(pipe, MedNER)]
+
+
 class MedNER(TrainablePipe):
     """Transformer (or any tok2vec) + linear-chain CRF entity recognizer."""
 
