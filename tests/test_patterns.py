@@ -68,6 +68,12 @@ SHAPED = [
     ("pacemaker serial no. ZX4417Q9 placed", "ZX4417Q9", "DEVICE"),
     ("accession S22-10443 received", "S22-10443", "IDNUM"),
     ("Dover, NH 03820", "NH", "STATE"),
+    ("Echo 2078/10/19: EF 55%", "2078/10/19", "DATE"),
+    ("28FEB2085 DR DUONG", "28FEB2085", "DATE"),
+    ("enoxaparin|40 mg|SC|qhs|8/27/82", "8/27/82", "DATE"),
+    ("Mother CHF in 50s; father well", "50s", "AGE"),
+    ("a woman in her late 40s with", "40s", "AGE"),
+    ("Soc Sec No. 638 67 1012", "638 67 1012", "SSN"),
 ]
 
 NOT_PHI = [
@@ -80,6 +86,7 @@ NOT_PHI = [
     "MRN pending; case no. 12 open; lot 3 of tabs; ID band checked.",
     "fever to 101F, Tmax 102F overnight; Room 12F elevator; pt is 5 foot tall.",
     "ANA titer 1/2048, dilution 1/2000; in 2000 patients; seen 2/3 weeks ago; platelets 150-4000.",
+    "sats in 90s on RA, HR in the 70s, glucose in the 300s; BP 130s/80s; 2078 patients screened.",
 ]
 
 

@@ -30,6 +30,9 @@ def nlp():
         ("cancer in 40s.", "40s"),
         ("Bed 464A.", "464A"),
         ("plate 97-5009E.", "97-5009E"),
+        ("enoxaparin|40 mg|SC|qhs|8/27/82", "8/27/82"),
+        ("| Test|11/16|11/17|24th of November|", "24th of November"),
+        ("Test|June 22, 2069|06/25", "June 22, 2069"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
@@ -49,6 +52,8 @@ def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
         ("55yo", ["55", "yo"]),
         ("Jones,John", ["Jones", ",", "John"]),
         ("03/02", ["03", "/", "02"]),
+        ("qhs|8/27", ["qhs", "|", "8", "/", "27"]),
+        ("|Test|", ["|", "Test", "|"]),
     ],
 )
 def test_glued_clinical_tokens(nlp, text, tokens):

@@ -18,6 +18,8 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - a digit followed by letters, zero-width (``55yo`` -> ``55 yo``, ``3pm``),
   except ordinals (``1st``, ``2nd``, ``3rd``, ``5th``) and the language's
   unit suffixes, which already split;
+- ``|``, the column separator of pipe tables, anywhere (``qhs|8/27/82`` ->
+  ``qhs | 8 / 27 / 82``);
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
   02``, ``MRN4417220``); ``A1234``, ``HbA1c`` and ``T4`` are not split here.
 
@@ -60,9 +62,11 @@ CLINICAL_INFIXES: List[str] = [
     rf"(?<=[0-9]),(?=[{ALPHA}])",
     rf"(?<=[0-9])(?=(?!(?:st|nd|rd|th)(?![{ALPHA}]))[{ALPHA}])",
     r"(?<=[A-Z][A-Z])(?=[0-9])",
+    r"\|",
 ]
-CLINICAL_PREFIXES: List[str] = []
+CLINICAL_PREFIXES: List[str] = [r"\|"]
 CLINICAL_SUFFIXES: List[str] = [
+    r"\|",
     rf"(?<=[0-9][{ALPHA}])\.",
 ]
 _LOWERCASE_LETTER_PERIOD = re.compile(r"^[a-z]\.$")

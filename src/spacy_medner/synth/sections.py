@@ -15,6 +15,7 @@ from . import grammar as gr
 from .phrases import DISTRACTORS
 from .cast import Clinician, Patient, World
 from .surrogates import (
+    DATE_LEAD_INS,
     FULL_DATE_FORMATS,
     PAST_DATE_FORMATS,
     SHORT_DATE_FORMATS,
@@ -97,8 +98,11 @@ class NoteContext:
     style: Style
 
     # -- dates ------------------------------------------------------------
-    def date_phi(self, day: dt.date, kind: str = "full") -> Phi:
-        """``day`` as a DATE surrogate in a format fitting ``kind`` (full, short, past)."""
+    def date_phi(self, day: dt.date, kind: str = "full") -> Field:
+        """``day`` as a DATE surrogate in a format fitting ``kind`` (full, short, past).
+
+        A format's lead-in ("the" of "the 16th") is written before the span, outside it.
+        """
         rng = self.rng
         if kind == "full":
             fmt = self.style.date_format if rng.random() < 0.7 else rng.choice(FULL_DATE_FORMATS)
@@ -106,7 +110,8 @@ class NoteContext:
             fmt = rng.choice(SHORT_DATE_FORMATS)
         else:
             fmt = rng.choice(PAST_DATE_FORMATS)
-        return Phi("DATE", format_date(day, fmt))
+        phi = Phi("DATE", format_date(day, fmt))
+        return (DATE_LEAD_INS[fmt], phi) if fmt in DATE_LEAD_INS else phi
 
     def days(self, lo: int, hi: int) -> dt.date:
         """The record date shifted by a random number of days in [lo, hi]."""

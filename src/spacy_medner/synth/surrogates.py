@@ -162,9 +162,11 @@ DATE_FORMATS: Dict[str, object] = {
     "abbr_day": lambda d: f"{MONTH_ABBR[d.month - 1]} {d.day}",
     "abbr_ordinal": lambda d: f"{MONTH_ABBR[d.month - 1]} {_ordinal(d.day)}",
     "abbr_apos_yy": lambda d: f"{MONTH_ABBR[d.month - 1]} '{d.year % 100:02d}",
-    "ordinal_day": lambda d: f"the {_ordinal(d.day)}",
+    "ordinal_day": lambda d: _ordinal(d.day),  # written "the 16th"; "the" is not PHI (DATE_LEAD_INS)
     "compact_iso": lambda d: f"{d.year}{d.month:02d}{d.day:02d}",
 }
+#: text written before a format's DATE span, outside it: i2b2 annotates "16th" in "the 16th"
+DATE_LEAD_INS: Dict[str, str] = {"ordinal_day": "the "}
 #: formats naming a full day (for record dates, DOB, admission dates)
 FULL_DATE_FORMATS = ("iso", "mdyy", "mmddyyyy", "mdyyyy", "mmddyy", "dashed", "long", "abbr", "long_nocomma", "day_month_year",
                      "iso", "mdyy", "mmddyyyy", "dotted", "dmy_abbr", "dmy_abbr_dash", "slash_iso", "dash_short", "abbr_dot",
