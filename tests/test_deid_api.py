@@ -11,12 +11,15 @@ from hypothesis import strategies as st
 from spacy.tokens import SpanGroup
 
 from spacy_medner.deid import (
+    DeidOutput,
     Deidentifier,
     Entity,
+    NoteFailure,
     NoteRecord,
     SurrogateKey,
     age_surrogate,
     deidentify,
+    deidentify_batch,
     deidentify_stream,
     parse_date,
     shift_date_text,
@@ -354,3 +357,52 @@ def test_stream_skips_notes_over_max_length():
     assert seen == [("long", "1200 characters, over the pipeline's max_length 1000")]
     with pytest.raises(ValueError, match="max_length"):
         list(deidentify_stream(nlp, records))
+
+
+def test_batch_runs_notes_by_length_and_returns_them_in_input_order():
+    nlp = ruler_nlp()
+    seen_lengths = []
+
+    @spacy.Language.component("record_lengths_test")
+    def record_lengths(doc):
+        seen_lengths.append(len(doc.text))
+        return doc
+
+    nlp.add_pipe("record_lengths_test")
+    deidentifier = Deidentifier("surrogate", key="k" * 16)
+    records = [NoteRecord(f"n{i}", "John Smith seen. " * (1 + (i * 7) % 5), f"P{i % 2}") for i in range(10)]
+    by_length = deidentify_batch(nlp, deidentifier, records, batch_size=3)
+    assert seen_lengths == sorted(seen_lengths) and len(seen_lengths) == 10
+    seen_lengths.clear()
+    as_given = deidentify_batch(nlp, deidentifier, records, batch_size=3, sort_by_length=False)
+    assert seen_lengths == [len(r.text) for r in records]
+    assert [o.record.note_id for o in by_length] == [r.note_id for r in records]
+    assert [o.result.text for o in by_length] == [o.result.text for o in as_given]
+    assert all("John Smith" not in o.result.text for o in by_length)
+
+
+def test_batch_turns_bad_records_and_pipeline_failures_into_failures_of_those_records_only():
+    nlp = ruler_nlp()
+
+    @spacy.Language.component("fail_on_boom_batch_test")
+    def fail_on_boom(doc):
+        if "boom" in doc.text:
+            raise RuntimeError("secret note text")
+        return doc
+
+    nlp.add_pipe("fail_on_boom_batch_test")
+    records = [
+        NoteRecord("a", "John Smith"),
+        NoteRecord("b", "boom John Smith"),
+        NoteRecord("c", None),  # type: ignore[arg-type]
+        NoteRecord("d", ""),
+        NoteRecord("e", "John Smith \ud800"),
+        NoteRecord("f", "Boston"),
+    ]
+    results = deidentify_batch(nlp, Deidentifier("tag"), records)
+    assert [r.record.note_id for r in results] == ["a", "b", "c", "d", "e", "f"]
+    assert [type(r).__name__ for r in results] == ["DeidOutput", "NoteFailure", "NoteFailure", "NoteFailure", "NoteFailure", "DeidOutput"]
+    assert [r.result.text for r in results if isinstance(r, DeidOutput)] == ["[PATIENT]", "[CITY]"]
+    errors = [str(r.error) for r in results if isinstance(r, NoteFailure)]
+    assert errors[0] == "the pipeline failed on this note (RuntimeError)"
+    assert not any("secret" in e or "John" in e or "boom" in e for e in errors)

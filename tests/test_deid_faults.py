@@ -210,7 +210,7 @@ def test_lone_surrogate_in_one_jsonl_line_skips_that_line_and_writes_the_others(
     assert [(r["id"], r["text"]) for r in rows] == [("a", "Seen by Dr. [DOCTOR]."), ("c", "Seen by Dr. [DOCTOR].")]
 
 
-def test_pipeline_failure_message_names_no_file_that_does_not_exist(model_dir, tmp_path, monkeypatch):
+def test_a_note_the_pipeline_fails_on_is_skipped_and_named_without_its_text(model_dir, tmp_path, monkeypatch):
     nlp = spacy.load(model_dir)
 
     @spacy.Language.component("fail_on_boom_test")
@@ -222,13 +222,15 @@ def test_pipeline_failure_message_names_no_file_that_does_not_exist(model_dir, t
     nlp.add_pipe("fail_on_boom_test")
     monkeypatch.setattr(spacy_medner.cli.deid, "load_pipeline", lambda model, gpu_id: nlp)
     src = tmp_path / "in.jsonl"
-    src.write_text('{"text": "Seen by Dr. Alvarez."}\n{"text": "boom"}\n')
+    src.write_text('{"text": "Seen by Dr. Alvarez."}\n{"text": "boom"}\n{"text": "Dr. Alvarez called."}\n')
     out = tmp_path / "out.jsonl"
-    result = deid(model_dir, src, out, "--batch-size", "1")
+    result = deid(model_dir, src, out, "--batch-size", "2")
     assert result.exit_code == 1
-    assert "the pipeline failed after 1 notes (RuntimeError)" in result.output
-    assert "nothing was written" in result.output and "secret note text" not in result.output
-    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["in.jsonl"]
+    assert f"{src}: line 2: the pipeline failed on this note (RuntimeError)" in result.output
+    assert "1 inputs skipped" in result.output and "2 notes de-identified" in result.output
+    assert "secret note text" not in result.output and "boom" not in result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["text"] for r in rows] == ["Seen by Dr. [DOCTOR].", "Dr. [DOCTOR] called."]
 
 
 # -- F8: OUT/sub is a symlink to SRC --------------------------------------------------------------

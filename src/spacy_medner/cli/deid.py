@@ -42,7 +42,15 @@ from ..deid.replace import (
     parse_labels,
     parse_operators,
 )
-from ..deid.stream import DEFAULT_BATCH_SIZE, DeidOutput, NoteRecord, NoteTooLong, UnencodableText, deidentify_stream
+from ..deid.stream import (
+    DEFAULT_BATCH_SIZE,
+    DeidOutput,
+    NoteRecord,
+    NoteTooLong,
+    PipelineFailed,
+    UnencodableText,
+    deidentify_stream,
+)
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
 from ..safe_io import UnsafeOutputError, atomic_write_text
 from .app import app
@@ -161,7 +169,7 @@ class Progress:
             where = record.context.where
             if isinstance(err, NoteTooLong):  # its message holds lengths only
                 self.skip(f"{where}: {err}; raise nlp.max_length or split the note")
-            elif isinstance(err, UnencodableText):  # a code point and an offset only
+            elif isinstance(err, (UnencodableText, PipelineFailed)):  # a code point and an offset; a type name
                 self.skip(f"{where}: {err}")
             else:
                 self.skip(f"{where}: de-identification failed ({_error_line(err, show_text)})")

@@ -33,7 +33,16 @@ from .replace import (
     filter_by_score,
     parse_operators,
 )
-from .stream import DeidOutput, NoteRecord, NoteTooLong, UnencodableText, deidentify_stream
+from .stream import (
+    DeidOutput,
+    NoteFailure,
+    NoteRecord,
+    NoteTooLong,
+    PipelineFailed,
+    UnencodableText,
+    deidentify_batch,
+    deidentify_stream,
+)
 from .surrogates import SurrogateGenerator, age_surrogate, label_kind
 
 __all__ = [
@@ -50,8 +59,10 @@ __all__ = [
     "DeidResult",
     "Deidentifier",
     "Entity",
+    "NoteFailure",
     "NoteRecord",
     "NoteTooLong",
+    "PipelineFailed",
     "Replacement",
     "SurrogateGenerator",
     "SurrogateKey",
@@ -59,6 +70,7 @@ __all__ = [
     "apply_knobs",
     "check_min_score",
     "deidentify",
+    "deidentify_batch",
     "deidentify_stream",
     "doc_entities",
     "filter_by_score",

@@ -12,7 +12,7 @@ the date, optionally with a leading weekday and a trailing time):
 ``3/2091``, ``3/91``      month/year (``3/91``: the second number is no day)
 ``March 2``, ``Mar. 2nd``, ``Mar 2, 2091``, ``March 2 '91``
 ``2 March 2091``, ``2nd of March``, ``02-Mar-2091``, ``02MAR2091``
-``the 2nd``               a day of the month alone
+``the 2nd``, ``2nd``      a day of the month alone
 ``March 2091``, ``Mar '91``  month/year
 ``March``                 a month alone
 ``2091``                  a year alone
@@ -86,6 +86,7 @@ _PATTERNS: Tuple[Tuple[str, str], ...] = (
     ("d_mon_y", rf"{_LEAD}(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?{_SEP}{_MONTH}(?:,?{_SEP}(?P<y>\d{{4}}|'?\d{{2}}))?{_TIME}"),
     ("d_mon_y_compact", r"(?P<d>\d{2})(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<y>\d{4}|\d{2})"),
     ("the_d", rf"the\s+(?P<d>\d{{1,2}}){_ORD}"),
+    ("d_ord", r"(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)"),
     ("mon_y", rf"{_MONTH},?\s*(?P<y>\d{{4}}|'\d{{2}})"),
     ("mon", _MONTH),
     ("y", r"(?P<y>\d{4})"),
@@ -269,7 +270,7 @@ def _from_match(text: str, form: str, match: "re.Match[str]") -> Optional[Parsed
         date = dt.date(year, month, day)
     except ValueError:
         return None
-    has_month = form not in ("y", "the_d")
+    has_month = form not in ("y", "the_d", "d_ord")
     return ParsedDate(text, form, date, has_year, has_day, has_month, day_first, groups, weekday)
 
 
@@ -352,5 +353,5 @@ def supported_examples() -> List[str]:
         "2091-03-02", "20910302", "3/2/91", "03/02/2091", "13/02/2091", "3/2", "03/2091", "3/91",
         "March 2", "Mar 2, 2091", "Mar. 2nd", "2 March 2091", "2nd of March", "02-Mar-2091",
         "March 2091", "Mar '91", "March", "2091", "Monday", "Monday, March 2, 2091", "03/02/2091 10:30",
-        "02MAR2091", "the 2nd", "in 2091", "since March 2091",
+        "02MAR2091", "the 2nd", "2nd", "in 2091", "since March 2091",
     ]

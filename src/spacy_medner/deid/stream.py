@@ -1,12 +1,13 @@
-"""Streaming de-identification: records in, de-identified records out.
+"""De-identification of a batch of records, and a stream of them.
 
-:func:`deidentify_stream` feeds ``nlp.pipe(..., as_tuples=True)`` lazily and
-yields results in input order, so memory does not grow with the corpus:
-only the notes in flight are held, and each chunk of notes runs inside
-``nlp.memory_zone()`` so that the vocabulary's strings do not accumulate
-either.  The context that travels through ``nlp.pipe`` (and across
-processes when ``n_process`` > 1) is an integer; the records wait in the
-main process.
+:func:`deidentify_batch` is the one core that every front end calls (the
+``deid`` command through :func:`deidentify_stream`, and
+:mod:`spacy_medner.spark`): records in, one result or failure per record
+out, in input order.  Inside a batch the notes run sorted by length (less
+padding) and inside ``nlp.memory_zone()``; the context that travels through
+``nlp.pipe`` (and across processes when ``n_process`` > 1) is an integer.
+:func:`deidentify_stream` reads records lazily in bounded chunks, so memory
+does not grow with the corpus.
 
 The model sees the text with CRLF and lone CR line ends made LF (what the
 training corpora hold); replacements are written into the exact original
@@ -14,16 +15,19 @@ text, whose other bytes are untouched.
 """
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import chain, count, islice
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from spacy.language import Language
 
 from .confidence import scores_key
-from .replace import DeidResult, Deidentifier, Entity, doc_entities
+from .replace import DeidResult, Deidentifier, Entity, MissingSpanGroup, doc_entities
 
 DEFAULT_BATCH_SIZE = 32
+#: notes per chunk with n_process > 1 (spaCy starts its workers once per chunk)
 DEFAULT_ZONE_SIZE = 1000
+#: notes per chunk with one process (the unit of length sorting and of progress)
+DEFAULT_ZONE_SIZE_SINGLE = 256
 
 
 class NoteTooLong(ValueError):
@@ -99,6 +103,94 @@ class NewlineView:
         return [Entity(*self.to_original(e.start, e.end), e.label, e.score) for e in entities]
 
 
+@dataclass
+class NoteFailure:
+    """A record that could not be de-identified, and why (the message holds no note text)."""
+
+    record: NoteRecord
+    error: Exception
+
+
+def _problem(record: NoteRecord, max_length: int) -> Optional[Exception]:
+    """Why ``record`` cannot go through the pipeline, or None (checked before ``nlp.pipe``)."""
+    if not isinstance(record.text, str):
+        return TypeError(f"the text is {type(record.text).__name__}, not a string")
+    if not record.text:
+        return ValueError("the text is empty")
+    if len(record.text) > max_length:
+        return NoteTooLong(f"{len(record.text)} characters, over the pipeline's max_length {max_length}")
+    return unencodable(record.text)
+
+
+def _finish(doc: Any, record: NoteRecord, view: NewlineView, deidentifier: Deidentifier) -> Union[DeidOutput, NoteFailure]:
+    entities = view.entities_to_original(doc_entities(doc, deidentifier.spans_key))
+    patient = record.patient_id if record.patient_id is not None else record.note_id
+    try:
+        return DeidOutput(record, deidentifier.replace(record.text, entities, patient))
+    except Exception as err:  # noqa: BLE001 - reported with the record
+        return NoteFailure(record, err)
+
+
+def deidentify_batch(
+    nlp: Language,
+    deidentifier: Deidentifier,
+    records: Sequence[NoteRecord],
+    *,
+    batch_size: Optional[int] = DEFAULT_BATCH_SIZE,
+    n_process: int = 1,
+    sort_by_length: bool = True,
+    use_memory_zone: bool = True,
+) -> List[Union[DeidOutput, NoteFailure]]:
+    """De-identify ``records``: one :class:`DeidOutput` or :class:`NoteFailure` per record, in input order.
+
+    The one core of every front end (the ``deid`` stream, :mod:`spacy_medner.spark`).
+    It is a pure function of (pipeline, de-identifier settings and key,
+    records): the same record gives the same bytes in any batch, process or
+    machine.  ``sort_by_length`` runs the notes shortest first, so that a
+    batch holds notes of similar length and pads less; the results come back
+    in input order.  A note the pipeline cannot take (over ``max_length``, a
+    lone surrogate, no text) or whose replacement fails becomes a
+    :class:`NoteFailure`; if the pipeline itself fails on a batch, its notes
+    are run one by one so that only the failing one is lost.
+    :class:`.replace.MissingSpanGroup` (a configuration error) propagates.
+    """
+    results: List[Optional[Union[DeidOutput, NoteFailure]]] = [None] * len(records)
+    todo: List[Tuple[int, NewlineView]] = []
+    for i, record in enumerate(records):
+        problem = _problem(record, nlp.max_length)
+        if problem is not None:
+            results[i] = NoteFailure(record, problem)
+        else:
+            todo.append((i, NewlineView(record.text)))
+    if sort_by_length:
+        todo.sort(key=lambda item: len(item[1].text))
+    views = dict(todo)
+    with nlp.memory_zone() if use_memory_zone else _no_zone():
+        try:
+            docs = nlp.pipe(((view.text, i) for i, view in todo), as_tuples=True, batch_size=batch_size, n_process=n_process)
+            for doc, i in docs:
+                results[i] = _finish(doc, records[i], views[i], deidentifier)
+        except MissingSpanGroup:
+            raise
+        except Exception:  # noqa: BLE001 - isolate the failing note below
+            for i, view in todo:
+                if results[i] is not None:
+                    continue
+                try:
+                    doc = nlp(view.text)
+                except MissingSpanGroup:
+                    raise
+                except Exception as err:  # noqa: BLE001 - this note only
+                    results[i] = NoteFailure(records[i], PipelineFailed(f"the pipeline failed on this note ({type(err).__name__})"))
+                    continue
+                results[i] = _finish(doc, records[i], view, deidentifier)
+    return [r for r in results if r is not None]
+
+
+class PipelineFailed(RuntimeError):
+    """The pipeline raised on a note (the message holds the exception's type only)."""
+
+
 def deidentify_stream(
     nlp: Language,
     records: Iterable[NoteRecord],
@@ -107,70 +199,50 @@ def deidentify_stream(
     batch_size: Optional[int] = DEFAULT_BATCH_SIZE,
     n_process: int = 1,
     deidentifier: Optional[Deidentifier] = None,
-    zone_size: int = DEFAULT_ZONE_SIZE,
+    zone_size: Optional[int] = None,
     use_memory_zone: bool = True,
+    sort_by_length: bool = True,
     on_error: Optional[Callable[[NoteRecord, Exception], None]] = None,
     **options: Any,
 ) -> Iterator[DeidOutput]:
     """De-identify ``records`` with ``nlp``, yielding :class:`DeidOutput` in input order.
 
-    ``records`` is consumed lazily (a generator reading files is fine).
+    ``records`` is consumed lazily (a generator reading files is fine), in
+    chunks of ``zone_size`` notes (default :data:`DEFAULT_ZONE_SIZE`, or
+    :data:`DEFAULT_ZONE_SIZE_SINGLE` with one process), each handed to
+    :func:`deidentify_batch`: memory holds one chunk, and each chunk runs
+    inside ``nlp.memory_zone()`` so that the vocabulary's strings do not
+    accumulate.  With ``n_process`` > 1 spaCy starts its worker processes
+    once per chunk, hence the larger default.
     ``options`` are :class:`Deidentifier` options (key, labels, operators,
     min_score, ...), used when no ``deidentifier`` is given; ``spans_key``
     defaults to the pipeline's medner pipe's (``"medner"``).
-    ``on_error(record, exc)``: a note that cannot be processed (over
-    ``max_length``, a lone surrogate in its text, a failed replacement) is
-    passed to it and skipped (default: the error is raised).  Errors of the
-    pipeline itself, and :class:`.replace.MissingSpanGroup`, always
-    propagate.
+    ``on_error(record, exc)``: a note that cannot be processed (see
+    :func:`deidentify_batch`) is passed to it and skipped (default: the
+    error is raised).
     """
+    if zone_size is None:
+        zone_size = DEFAULT_ZONE_SIZE if n_process != 1 else DEFAULT_ZONE_SIZE_SINGLE
     if zone_size < 1:
         raise ValueError("zone_size must be at least 1")
     if deidentifier is None:
         options.setdefault("spans_key", scores_key(nlp))
         deidentifier = Deidentifier(mode, **options)
-    spans_key = deidentifier.spans_key
-    pending: Dict[int, Tuple[NoteRecord, NewlineView]] = {}
-    keys = count()
-
-    def feed(chunk: Iterable[NoteRecord]) -> Iterator[Tuple[str, int]]:
-        for record in chunk:
-            err: Optional[ValueError] = None
-            if len(record.text) > nlp.max_length:
-                err = NoteTooLong(f"{len(record.text)} characters, over the pipeline's max_length {nlp.max_length}")
-            else:
-                err = unencodable(record.text)
-            if err is not None:  # checked here: inside nlp.pipe it would end the whole run
-                if on_error is None:
-                    raise err
-                on_error(record, err)
-                continue
-            view = NewlineView(record.text)
-            key = next(keys)
-            pending[key] = (record, view)
-            yield view.text, key
-
     source = iter(records)
     while True:
-        chunk = islice(source, zone_size)
-        first = next(chunk, None)
-        if first is None:
+        chunk = list(islice(source, zone_size))
+        if not chunk:
             return
-        docs = nlp.pipe(feed(chain([first], chunk)), as_tuples=True, batch_size=batch_size, n_process=n_process)
-        zone = nlp.memory_zone() if use_memory_zone else _no_zone()
-        with zone:
-            for doc, key in docs:
-                record, view = pending.pop(key)
-                entities = view.entities_to_original(doc_entities(doc, spans_key))
-                patient = record.patient_id if record.patient_id is not None else record.note_id
-                try:
-                    result = deidentifier.replace(record.text, entities, patient)
-                except Exception as err:  # noqa: BLE001 - handed to the caller with the record
-                    if on_error is None:
-                        raise
-                    on_error(record, err)
-                    continue
-                yield DeidOutput(record, result)
+        for result in deidentify_batch(
+            nlp, deidentifier, chunk, batch_size=batch_size, n_process=n_process,
+            sort_by_length=sort_by_length, use_memory_zone=use_memory_zone,
+        ):
+            if isinstance(result, NoteFailure):
+                if on_error is None:
+                    raise result.error
+                on_error(result.record, result.error)
+                continue
+            yield result
 
 
 class _no_zone:
