@@ -111,12 +111,18 @@ class NoteFailure:
     error: Exception
 
 
+class MissingText(ValueError):
+    """A record without text (null, not a string, or empty)."""
+
+
 def _problem(record: NoteRecord, max_length: int) -> Optional[Exception]:
     """Why ``record`` cannot go through the pipeline, or None (checked before ``nlp.pipe``)."""
+    if record.text is None:
+        return MissingText("no text (null)")
     if not isinstance(record.text, str):
-        return TypeError(f"the text is {type(record.text).__name__}, not a string")
+        return MissingText(f"the text is a {type(record.text).__name__}, not a string")
     if not record.text:
-        return ValueError("the text is empty")
+        return MissingText("the text is empty")
     if len(record.text) > max_length:
         return NoteTooLong(f"{len(record.text)} characters, over the pipeline's max_length {max_length}")
     return unencodable(record.text)
