@@ -32,7 +32,8 @@ from ..deid.audit import LeakAudit
 from ..deid.confidence import apply_knobs, phi_spans_key, pipeline_labels
 from ..deid.inputs import DeidInputError, Source, iter_records, resolve_source
 from ..deid.keys import DEFAULT_KEY_ENV, KeyProblem, resolve_key
-from ..deid.outputs import OutputProblem, OutputWriter, check_output, output_format_for
+from ..deid.outputs import SINGLE_FILE_FORMATS, OutputProblem, OutputWriter, check_output, output_format_for
+from ..deid.tables import TABLE_FORMATS, ColumnKeys, missing_columns
 from ..deid.replace import (
     DEFAULT_OPERATOR_KEY,
     DEFAULT_TAG_TEMPLATE,
@@ -69,6 +70,7 @@ class OutFormat(str, Enum):
     jsonl = "jsonl"
     i2b2_2014 = "i2b2-2014"  # refused, with a pointer to `predict`
     i2b2_2014_deid = "i2b2-2014-deid"
+    parquet = "parquet"
 
 
 class InFormat(str, Enum):
@@ -76,6 +78,8 @@ class InFormat(str, Enum):
     text = "text"
     jsonl = "jsonl"
     i2b2_2014 = "i2b2-2014"
+    parquet = "parquet"
+    csv = "csv"
 
 
 def _fail(message: str) -> typer.Exit:
@@ -219,7 +223,7 @@ def run_notes(
     except Exception as err:  # noqa: BLE001 - no per-note attribution is possible
         progress.bar.close()
         writer.close(complete=False)
-        if writer.fmt == "jsonl":
+        if writer.fmt in SINGLE_FILE_FORMATS:
             where = f"nothing was written ({out} is only written by a complete run)"
         elif writer.written:
             where = f"the {writer.written} notes before it are in {out}"
@@ -235,11 +239,14 @@ def run_notes(
 @app.command("deid")
 def deid_command(
     model: str = typer.Argument(..., help="spaCy pipeline with a medner component (a directory or an installed package)."),
-    src: Path = typer.Argument(..., help="A folder of .txt notes, a JSONL file, or i2b2 2014 XML (file or folder)."),
-    out: Path = typer.Argument(..., help="Output folder (a file for --format jsonl); never SRC or inside it."),
+    src: Path = typer.Argument(..., help="A folder of .txt notes, a JSONL file, i2b2 2014 XML (file or folder), or a Parquet or CSV table."),
+    out: Path = typer.Argument(..., help="Output folder (a file for --format jsonl and parquet); never SRC or inside it."),
     mode: Mode = typer.Option(Mode.tag, "--mode", "-m", help="Default operator: tag: [LABEL]; mask: ****; surrogate: consistent fake PHI."),
     format: OutFormat = typer.Option(OutFormat.auto, "--format", "-f", help="Output format; auto mirrors the input (XML -> i2b2-2014-deid). i2b2-2014 (original text + predicted tags) is the 'predict' command."),
     input_format: InFormat = typer.Option(InFormat.auto, "--input-format", help="Input format (auto: from the suffixes)."),
+    text_key: str = typer.Option("text", "--text-key", help="JSONL field or table column holding the note text (MIMIC: TEXT)."),
+    id_key: str = typer.Option("id", "--id-key", help="JSONL field or table column identifying a note (MIMIC: ROW_ID)."),
+    patient_key: str = typer.Option("patient_id", "--patient-key", help="JSONL field or table column grouping a patient's notes (MIMIC: SUBJECT_ID)."),
     spans_key: Optional[str] = typer.Option(None, "--spans-key", help="doc.spans key that holds the PHI (default: the medner pipe's, 'medner'); 'ents' de-identifies doc.ents instead (in a host pipeline doc.ents may hold clinical concepts)."),
     labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated labels to de-identify (default: all); entities with other labels are LEFT IN THE TEXT."),
     operators: Optional[str] = typer.Option(None, "--operators", help="Per label: LABEL=tag|mask|surrogate|keep, comma-separated; DEFAULT=... replaces --mode. keep leaves that label's entities in the text."),
@@ -286,11 +293,17 @@ def deid_command(
             _info("no surrogate operator: the key is not used")
     try:
         source = resolve_source(src, input_format.value)
+        source.keys = ColumnKeys(text_key, id_key, patient_key)
+        if source.format in TABLE_FORMATS:
+            for file in source.files:
+                problem = missing_columns(file, source.format, source.keys)
+                if problem:
+                    raise DeidInputError(problem)
         fmt = output_format_for(source, format.value)
         if pattern is not None and source.format != "text":
             raise DeidInputError("--patient-from-name applies to .txt input only")
-        if audit and source.format == "text":
-            raise DeidInputError("--audit needs gold annotations: i2b2 2014 XML (TAGS) or JSONL with 'spans'; .txt notes have none")
+        if audit and source.format in ("text", "parquet", "csv"):
+            raise DeidInputError("--audit needs gold annotations: i2b2 2014 XML (TAGS) or JSONL with 'spans'; .txt notes and tables have none")
         if audit_report is not None and not audit:
             raise DeidInputError("--audit-report needs --audit")
         guard = check_output(source, out, fmt, overwrite)

@@ -17,6 +17,8 @@ Records (:class:`.stream.NoteRecord`), by format:
   BOM in TEXT are normalised as it does); patient = ``PPP`` of a
   ``PPP-RR.xml`` name.  The gold TAGS are ignored, except by the leak audit
   (``gold=True``: kept in :attr:`InputNote.gold`);
+- Parquet and CSV (:mod:`.tables`): one note per row, in the columns that
+  :attr:`Source.keys` names (also the fields of JSONL objects);
 - JSONL with ``gold=True``: a line's ``spans`` (``[{"start", "end",
   "label"}]``, offsets into ``text``) are its gold annotations.
 
@@ -37,9 +39,10 @@ from ..corpus.i2b2_2014 import parse_i2b2_2014
 from ..corpus.report import ConversionReport
 from ..corpus.sources import decode_text
 from .stream import NoteRecord
+from .tables import TABLE_FORMATS, ColumnKeys, table_records, table_rows
 
-INPUT_FORMATS: Tuple[str, ...] = ("text", "jsonl", "i2b2-2014")
-INPUT_SUFFIXES: Dict[str, str] = {"text": ".txt", "jsonl": ".jsonl", "i2b2-2014": ".xml"}
+INPUT_FORMATS: Tuple[str, ...] = ("text", "jsonl", "i2b2-2014", "parquet", "csv")
+INPUT_SUFFIXES: Dict[str, str] = {"text": ".txt", "jsonl": ".jsonl", "i2b2-2014": ".xml", "parquet": ".parquet", "csv": ".csv"}
 _BOM = codecs.BOM_UTF8
 
 ProblemHandler = Callable[[str], None]
@@ -64,6 +67,7 @@ class InputNote:
     bom: bool = False
     obj: Optional[dict] = None
     gold: Optional[List[Tuple[int, int, str]]] = None
+    text_key: str = "text"
 
 
 @dataclass
@@ -75,14 +79,23 @@ class Source:
     files: List[Path]
     is_dir: bool
     stats: Counter = field(default_factory=Counter)
+    #: the fields holding text, id and patient id (JSONL objects, table rows)
+    keys: ColumnKeys = field(default_factory=ColumnKeys)
     #: the i2b2 reader's account of the gold tags (refused ones are not audited)
     gold_report: ConversionReport = field(default_factory=lambda: ConversionReport(format="i2b2-2014"))
 
     def rel_name(self, file: Path) -> str:
         return file.relative_to(self.path).as_posix() if self.is_dir else file.name
 
-    def count_hint(self) -> int:
-        """Number of notes expected (files, or non-blank JSONL lines): for the progress bar."""
+    def count_hint(self) -> Optional[int]:
+        """Number of notes expected (files, non-blank JSONL lines, Parquet rows): for the progress bar."""
+        if self.format == "parquet":
+            try:
+                return sum(table_rows(file) for file in self.files)
+            except (OSError, ValueError):
+                return None
+        if self.format == "csv":
+            return None
         if self.format != "jsonl":
             return len(self.files)
         total = 0
@@ -177,7 +190,10 @@ def iter_records(
         rel = source.rel_name(file)
         where = str(file)
         if source.format == "jsonl":
-            yield from _jsonl_records(file, where, on_problem, gold)
+            yield from _jsonl_records(file, where, on_problem, gold, source.keys)
+            continue
+        if source.format in TABLE_FORMATS:
+            yield from table_records(file, source.format, source.keys, where, on_problem)
             continue
         try:
             data = file.read_bytes()
@@ -239,7 +255,9 @@ def _jsonl_gold(obj: dict, text: str) -> Tuple[Optional[List[Tuple[int, int, str
     return gold, ""
 
 
-def _jsonl_records(file: Path, where: str, on_problem: ProblemHandler, want_gold: bool = False) -> Iterator[NoteRecord]:
+def _jsonl_records(
+    file: Path, where: str, on_problem: ProblemHandler, want_gold: bool = False, keys: ColumnKeys = ColumnKeys()
+) -> Iterator[NoteRecord]:
     stem = file.stem
     seen_any = False
     try:
@@ -265,21 +283,21 @@ def _jsonl_records(file: Path, where: str, on_problem: ProblemHandler, want_gold
             except json.JSONDecodeError as err:
                 on_problem(f"{line_where}: invalid JSON ({err.msg} at column {err.colno})")
                 continue
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                on_problem(f"{line_where}: expected an object with a string 'text'")
+            if not isinstance(obj, dict) or not isinstance(obj.get(keys.text), str):
+                on_problem(f"{line_where}: expected an object with a string '{keys.text}'")
                 continue
-            text = obj["text"]
+            text = obj[keys.text]
             if not text:
-                on_problem(f"{line_where}: empty 'text'")
+                on_problem(f"{line_where}: empty '{keys.text}'")
                 continue
-            note_id = str(obj["id"]) if obj.get("id") is not None else f"{stem}:{lineno}"
-            patient = str(obj["patient_id"]) if obj.get("patient_id") is not None else None
+            note_id = str(obj[keys.id]) if obj.get(keys.id) is not None else f"{stem}:{lineno}"
+            patient = str(obj[keys.patient]) if obj.get(keys.patient) is not None else None
             gold = None
             if want_gold:
                 gold, why = _jsonl_gold(obj, text)
                 if gold is None:
                     on_problem(f"{line_where}: gold annotations unusable ({why})")
                     continue
-            yield NoteRecord(note_id, text, patient, InputNote("", line_where, obj=obj, gold=gold))
+            yield NoteRecord(note_id, text, patient, InputNote("", line_where, obj=obj, gold=gold, text_key=keys.text))
     if not seen_any:
         on_problem(f"{where}: empty file (no JSON lines)")

@@ -11,6 +11,9 @@ Formats of ``deid`` (``auto`` mirrors the input: .txt -> ``text``, JSONL ->
 - ``jsonl``: ONE file; each input object (or ``{"id", "patient_id"}``) with
   ``text`` replaced and ``spans`` set to the replacements at their output
   offsets (``start``, ``end``, ``label``): the output is itself a corpus;
+- ``parquet`` (Parquet or CSV input): ONE file with the input's columns
+  without the text column, plus ``text_deid``, ``phi`` and ``error`` (the
+  columns of ``spacy_medner.spark.deidentify_df``; see :mod:`.tables`);
 - ``i2b2-2014-deid``: a folder of i2b2 2014 XML files holding the
   DE-IDENTIFIED text and the replacements as TAGS at their output offsets
   (TYPE = label, element = its category, ids P0, P1, ...: a surrogate corpus).
@@ -46,11 +49,16 @@ from ..safe_io import InputGuard, UnsafeOutputError, atomic_output, atomic_write
 from .inputs import DeidInputError, InputNote, Source
 from .replace import Replacement
 from .stream import DeidOutput
+from .tables import TABLE_FORMATS, ParquetSink, input_schema
 
-OUTPUT_FORMATS: Tuple[str, ...] = ("text", "jsonl", "i2b2-2014-deid")
+OUTPUT_FORMATS: Tuple[str, ...] = ("text", "jsonl", "i2b2-2014-deid", "parquet")
 #: original text + predicted tags: PHI, for scoring; the ``predict`` command only
 PREDICTION_FORMAT = "i2b2-2014"
-AUTO_OUTPUT: Dict[str, str] = {"text": "text", "jsonl": "jsonl", "i2b2-2014": "i2b2-2014-deid"}
+AUTO_OUTPUT: Dict[str, str] = {
+    "text": "text", "jsonl": "jsonl", "i2b2-2014": "i2b2-2014-deid", "parquet": "parquet", "csv": "parquet",
+}
+#: output formats that are one file (written under a temp name, renamed at the end of a complete run)
+SINGLE_FILE_FORMATS: Tuple[str, ...] = ("jsonl", "parquet")
 _SUFFIX = {"text": ".txt", "i2b2-2014": ".xml", "i2b2-2014-deid": ".xml"}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 # characters XML 1.0 cannot hold (a CR is written as a character reference)
@@ -73,6 +81,8 @@ def output_format_for(source: Source, requested: str) -> str:
         )
     if requested not in OUTPUT_FORMATS:
         raise DeidInputError(f"unknown output format {requested!r}; expected auto or one of {', '.join(OUTPUT_FORMATS)}")
+    if requested == "parquet" and source.format not in TABLE_FORMATS:
+        raise DeidInputError("--format parquet needs a Parquet or CSV input (its columns are passed through)")
     return requested
 
 
@@ -105,9 +115,9 @@ def check_output(source: Source, out: Path, fmt: str, overwrite: bool, guard: Op
     if source.is_dir and is_inside(out_res, src_res):
         raise DeidInputError(f"{out}: OUT is inside SRC {source.path}; choose a folder outside it")
     inputs = source.input_identities()
-    if fmt == "jsonl":
+    if fmt in SINGLE_FILE_FORMATS:
         if out.exists() and out.is_dir():
-            raise DeidInputError(f"{out}: is a folder; --format jsonl writes one file (e.g. {out / 'deid.jsonl'})")
+            raise DeidInputError(f"{out}: is a folder; --format {fmt} writes one file (e.g. {out / ('deid.' + fmt)})")
         if _is_input(out, inputs):
             raise DeidInputError(f"{out}: OUT is an input file; refusing to overwrite it")
         if out.exists() and not overwrite:
@@ -116,7 +126,7 @@ def check_output(source: Source, out: Path, fmt: str, overwrite: bool, guard: Op
         return guard
     if out.exists() and not out.is_dir():
         raise DeidInputError(f"{out}: exists and is not a folder; --format {fmt} writes a folder")
-    if source.format != "jsonl":
+    if source.format not in ("jsonl", *TABLE_FORMATS):
         for file in source.files:
             target = out / _relative_target(source.rel_name(file), fmt)
             if _is_input(target, inputs):
@@ -187,13 +197,18 @@ class OutputWriter:
         self._names: Set[str] = set()
         self._stack: Optional[contextlib.ExitStack] = None
         self._jsonl = None
+        self._parquet: Optional[ParquetSink] = None
         self.written = 0
         if fmt == "jsonl":
             self._stack = contextlib.ExitStack()
             self._jsonl = self._stack.enter_context(atomic_output(out, "w"))
+        elif fmt == "parquet":
+            self._stack = contextlib.ExitStack()
+            handle = self._stack.enter_context(atomic_output(out, "wb"))
+            self._parquet = ParquetSink(handle, input_schema(source.files[0], source.format), source.keys.text)
         else:
             out.mkdir(parents=True, exist_ok=True)
-        self._out_real = Path(os.path.realpath(out)) if fmt != "jsonl" else None
+        self._out_real = Path(os.path.realpath(out)) if fmt not in SINGLE_FILE_FORMATS else None
 
     def __enter__(self) -> "OutputWriter":
         return self
@@ -226,6 +241,8 @@ class OutputWriter:
     def write(self, output: DeidOutput) -> None:
         if self.fmt == "jsonl":
             self._write_jsonl(output)
+        elif self._parquet is not None:
+            self._parquet.add(output)
         else:
             target = self.target(output)
             atomic_write_bytes(target, self._file_bytes(output, target))
@@ -255,7 +272,7 @@ class OutputWriter:
             obj = dict(ctx.obj)
         else:
             obj = {"id": record.note_id, "patient_id": record.patient_id}
-        obj["text"] = result.text
+        obj[ctx.text_key] = result.text
         obj["spans"] = [{"start": r.new_start, "end": r.new_end, "label": r.label} for r in result.replacements]
         try:
             line = json.dumps(obj, ensure_ascii=False)
@@ -269,7 +286,10 @@ class OutputWriter:
         """Finish: the JSONL file gets its name only when ``complete`` (else its temp file is removed)."""
         if self._stack is not None:
             stack, self._stack, self._jsonl = self._stack, None, None
+            parquet, self._parquet = self._parquet, None
             if complete:
+                if parquet is not None:
+                    parquet.close()
                 stack.close()
             else:
                 stack.__exit__(_Abandon, _Abandon(), None)
