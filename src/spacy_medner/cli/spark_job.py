@@ -41,6 +41,7 @@ def spark_job_command(
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Leave entities below this probability in the text."),
     input_format: str = typer.Option("auto", "--input-format", help="auto, parquet, csv or jsonl."),
     master: str = typer.Option("local[*]", "--master", help="Spark master; '' leaves it to spark-submit."),
+    partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="Spread the notes over at least this many partitions (default: Spark's default parallelism)."),
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Notes per nlp.pipe batch."),
 ) -> None:
     """De-identify a table of notes on Spark; write Parquet with text_deid, phi and error columns."""
@@ -54,7 +55,7 @@ def spark_job_command(
     spark = local_session(master)
     try:
         summary = run_job(
-            spark, src, out, fmt=input_format, model=model, text_col=text_col, id_col=id_col,
+            spark, src, out, fmt=input_format, partitions=partitions, model=model, text_col=text_col, id_col=id_col,
             patient_col=patient_col, mode=mode, key_env=key_env, key_file=key_file, labels=label_list,
             operators=operator_map, entity_bias=entity_bias, min_score=min_score, batch_size=batch_size,
         )

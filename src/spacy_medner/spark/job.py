@@ -70,12 +70,22 @@ def read_notes(spark: Any, path: str, fmt: str) -> Any:
     return spark.read.json(path)
 
 
-def run_job(spark: Any, src: str, out: str, *, fmt: str = "auto", **options: Any) -> Dict[str, Any]:
-    """De-identify ``src`` into the Parquet folder ``out``; the summary of the written output."""
+def run_job(
+    spark: Any, src: str, out: str, *, fmt: str = "auto", partitions: Optional[int] = None, **options: Any
+) -> Dict[str, Any]:
+    """De-identify ``src`` into the Parquet folder ``out``; the summary of the written output.
+
+    ``partitions``: the input is spread over at least this many partitions
+    (default: Spark's default parallelism, so that every core gets notes
+    even from one small file).
+    """
     from . import deid_summary, deidentify_df
 
     check_paths(src, out)
     notes = read_notes(spark, src, input_format(src, fmt))
+    wanted = partitions or spark.sparkContext.defaultParallelism
+    if notes.rdd.getNumPartitions() < wanted:
+        notes = notes.repartition(wanted)
     deidentify_df(notes, **options).write.mode("errorifexists").parquet(out)
     return deid_summary(spark.read.parquet(out))
 
