@@ -115,6 +115,10 @@ class MissingText(ValueError):
     """A record without text (null, not a string, or empty)."""
 
 
+class PipelineFailed(RuntimeError):
+    """The pipeline raised on a note (the message holds the exception's type only)."""
+
+
 def _problem(record: NoteRecord, max_length: int) -> Optional[Exception]:
     """Why ``record`` cannot go through the pipeline, or None (checked before ``nlp.pipe``)."""
     if record.text is None:
@@ -191,10 +195,6 @@ def deidentify_batch(
                     continue
                 results[i] = _finish(doc, records[i], view, deidentifier)
     return [r for r in results if r is not None]
-
-
-class PipelineFailed(RuntimeError):
-    """The pipeline raised on a note (the message holds the exception's type only)."""
 
 
 def deidentify_stream(
