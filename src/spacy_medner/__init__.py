@@ -7,5 +7,6 @@ pipe), converters for clinical de-identification corpora, a synthetic i2b2
 __version__ = "0.1.0"
 
 from .compose import add_to_pipeline, configure  # noqa: E402
+from .quantize import quantize_encoder  # noqa: E402
 
-__all__ = ["add_to_pipeline", "configure", "__version__"]
+__all__ = ["add_to_pipeline", "configure", "quantize_encoder", "__version__"]
