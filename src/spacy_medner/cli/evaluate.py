@@ -21,6 +21,7 @@ from ..evaluation import (
 from ..evaluation.bias_curve import DEFAULT_BIASES, bias_curve, curve_markdown
 from ..corpus.report import display_id
 from ..labels import LABEL_SCHEMES
+from ..quantize import encoder_quantization, quantize_encoder
 from ..safe_io import atomic_write_text
 from .app import app
 
@@ -107,6 +108,12 @@ def evaluate_command(
         + ",".join(f"{b:g}" for b in DEFAULT_BIASES)
         + ".",
     ),
+    int8: bool = typer.Option(
+        False,
+        "--int8",
+        help="Predict with the int8 encoder (dynamic int8 quantization of the transformer, CPU only; "
+        "the same as quantize = \"int8\" in the model's config). Ignored on GPU, with a warning.",
+    ),
 ) -> None:
     """Evaluate MODEL on the gold DocBin DATA: strict, i2b2-relaxed, token-level PHI and HIPAA scores.
 
@@ -119,6 +126,13 @@ def evaluate_command(
         )
     scoring_predictions = model.endswith(".spacy") and Path(model).is_file()
     nlp = spacy.blank("en") if scoring_predictions else load_pipeline(model, gpu_id)
+    if int8 and scoring_predictions:
+        msg.warn("--int8 needs a pipeline, not saved predictions: ignored")
+    elif int8:
+        try:
+            quantize_encoder(nlp)
+        except ValueError as err:
+            raise _fail(f"--int8: {err}")
     gold_docs = load_gold_docs(data, nlp)
     label_mapping = None
     if gold_labels_scheme is not None:
@@ -134,7 +148,9 @@ def evaluate_command(
         msg.info(f"Scoring {len(predicted)} predicted documents from {model!r}")
         result = ModelEvaluation(metrics=score_docs(gold_docs, predicted), predicted=predicted)
     else:
-        msg.info(f"Predicting {len(gold_docs)} documents with {model!r} (batch size {batch_size})")
+        quantized = sorted(name for name, mode in encoder_quantization(nlp).items() if mode != "none")
+        encoder = f", int8 encoder in {', '.join(quantized)}" if quantized else ""
+        msg.info(f"Predicting {len(gold_docs)} documents with {model!r} (batch size {batch_size}{encoder})")
         result = evaluate_model(nlp, gold_docs, batch_size=batch_size)
     metrics = result.metrics
     metrics["model"] = {
@@ -142,6 +158,7 @@ def evaluate_command(
         "name": nlp.meta.get("name"),
         "version": nlp.meta.get("version"),
         "pipeline": list(nlp.pipe_names),
+        "encoder_quantization": {} if scoring_predictions else encoder_quantization(nlp),
     }
     metrics["data"] = str(data)
     metrics["gold_label_mapping"] = label_mapping
