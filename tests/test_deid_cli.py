@@ -293,3 +293,15 @@ def test_note_over_max_length_reported(model_dir, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "long.txt: 2200 characters, over the pipeline's max_length 1000" in result.output
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["short.txt"]
+
+
+def test_int8_quantizes_the_loaded_pipeline_and_refuses_one_without_an_encoder(model_dir, txt_src, tmp_path, monkeypatch):
+    import spacy_medner.cli.deid as deid_cli
+
+    result = run(model_dir, txt_src, tmp_path / "out", "--int8")
+    assert result.exit_code == 1 and "no spacy-transformers encoder" in result.output
+    assert not (tmp_path / "out").exists()
+    quantized = []
+    monkeypatch.setattr(deid_cli, "quantize_encoder", lambda nlp: quantized.append(nlp.pipe_names) or nlp)
+    result = run(model_dir, txt_src, tmp_path / "out2", "--int8")
+    assert result.exit_code == 0 and quantized == [["span_ruler"]]

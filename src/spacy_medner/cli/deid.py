@@ -55,6 +55,7 @@ from ..deid.stream import (
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
 from ..safe_io import UnsafeOutputError, atomic_write_text
 from .app import app
+from ..quantize import quantize_encoder
 from .evaluate import load_pipeline
 
 
@@ -87,11 +88,15 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def load_tuned_pipeline(model: str, gpu_id: int, entity_bias: Optional[float], min_score: float) -> Language:
-    """Load MODEL and apply --entity-bias (None: the model's own) and --min-score; print the bias in effect."""
+def load_tuned_pipeline(
+    model: str, gpu_id: int, entity_bias: Optional[float], min_score: float, int8: bool = False
+) -> Language:
+    """Load MODEL and apply --entity-bias (None: the model's own), --min-score and --int8; print the bias in effect."""
     nlp = load_pipeline(model, gpu_id)
     try:
         biases = apply_knobs(nlp, entity_bias, min_score)
+        if int8:
+            quantize_encoder(nlp)
     except ValueError as err:
         raise _fail(str(err))
     if biases:
@@ -266,6 +271,7 @@ def deid_command(
     audit_report: Optional[Path] = typer.Option(None, "--audit-report", help="Where --audit writes its JSON report (default: OUT.audit.json beside OUT)."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Write into an existing non-empty OUT (never over inputs)."),
     gpu_id: int = typer.Option(-1, "--gpu-id", "-g", help="GPU id, or -1 for CPU."),
+    int8: bool = typer.Option(False, "--int8", help="Run the transformer encoder in int8 (CPU; faster, see docs/model.md). Ignored on GPU, with a warning."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr (counts and notes/s only)."),
     show_text: bool = typer.Option(False, "--show-text", help="Include exception messages in errors and gold strings in the audit report (they may contain PHI!)."),
 ) -> None:
@@ -326,7 +332,7 @@ def deid_command(
     except (DeidInputError, UnsafeOutputError, ValueError) as err:
         raise _fail(str(err))
 
-    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score)
+    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score, int8)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, operator_map)
 
     bar = Progress(source.count_hint(), progress, "deid")

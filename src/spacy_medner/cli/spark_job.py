@@ -43,6 +43,7 @@ def spark_job_command(
     master: str = typer.Option("local[*]", "--master", help="Spark master; '' leaves it to spark-submit."),
     partitions: Optional[int] = typer.Option(None, "--partitions", min=1, help="Spread the notes over at least this many partitions (default: Spark's default parallelism)."),
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Notes per nlp.pipe batch."),
+    int8: bool = typer.Option(False, "--int8", help="Run the transformer encoder in int8 on the executors (CPU)."),
 ) -> None:
     """De-identify a table of notes on Spark; write Parquet with text_deid, phi and error columns."""
     from ..spark.job import JobError, local_session, run_job, summary_lines
@@ -57,7 +58,7 @@ def spark_job_command(
         summary = run_job(
             spark, src, out, fmt=input_format, partitions=partitions, model=model, text_col=text_col, id_col=id_col,
             patient_col=patient_col, mode=mode, key_env=key_env, key_file=key_file, labels=label_list,
-            operators=operator_map, entity_bias=entity_bias, min_score=min_score, batch_size=batch_size,
+            operators=operator_map, entity_bias=entity_bias, min_score=min_score, batch_size=batch_size, int8=int8,
         )
     except (JobError, ValueError) as err:
         raise _fail(str(err))

@@ -57,6 +57,7 @@ def deidentify_df(
     mask_length: int = 0,
     max_shift_days: int = DEFAULT_MAX_SHIFT_DAYS,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    int8: bool = False,
 ) -> Any:
     """De-identify the notes of ``df`` (lazily: nothing runs until an action).
 
@@ -64,7 +65,9 @@ def deidentify_df(
     ``id_col`` identifies a note; ``patient_col`` groups a patient's notes
     (one date shift, the same surrogates); without it each note is its own
     patient.  ``mode``, ``labels``, ``operators``, ``entity_bias``,
-    ``min_score`` and the mask/shift options are the ``deid`` command's.
+    ``min_score``, ``int8`` and the mask/shift options are the ``deid``
+    command's (with ``int8`` a note's bytes may depend on the notes that
+    share its batch: see docs/model.md).
     The key: the executors read the environment variable ``key_env`` or the
     file ``key_file`` (surrogates need one of them; each worker drawing a
     random key would give other surrogates in each).
@@ -91,6 +94,7 @@ def deidentify_df(
         mask_length=mask_length,
         max_shift_days=max_shift_days,
         batch_size=batch_size,
+        int8=int8,
     )
     missing = [c for c in (text_col, id_col, patient_col) if c is not None and c not in df.columns]
     if missing:

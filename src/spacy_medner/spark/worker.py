@@ -31,6 +31,7 @@ from ..deid.stream import (
     deidentify_batch,
 )
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
+from ..quantize import quantize_encoder
 
 #: Errors whose messages hold no note text (lengths, offsets, type names).
 TEXT_FREE_ERRORS = (MissingText, NoteTooLong, PipelineFailed, UnencodableText)
@@ -72,6 +73,7 @@ class DeidSettings:
     mask_length: int = 0
     max_shift_days: int = DEFAULT_MAX_SHIFT_DAYS
     batch_size: int = DEFAULT_BATCH_SIZE
+    int8: bool = False
 
     @property
     def uses_surrogates(self) -> bool:
@@ -104,6 +106,8 @@ def _load(settings: DeidSettings) -> Tuple[Any, Deidentifier]:
             )
     nlp = spacy.load(settings.model)
     apply_knobs(nlp, settings.entity_bias, settings.min_score)
+    if settings.int8:
+        quantize_encoder(nlp)
     deidentifier = Deidentifier(
         settings.mode,
         key=key,
