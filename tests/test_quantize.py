@@ -203,7 +203,11 @@ def test_quantize_encoder_on_float_self_contained_pipeline(trained, tmp_path):
     """The packaged en_medner is float with spacy-transformers' Tok2VecTransformer: the runtime call still works."""
     float_contained = make_self_contained(trained)
     float_contained.to_disk(tmp_path / "float")
+    # built from a v2 config, the switch is a load-time override too
+    override = {"components": {"medner": {"model": {"tok2vec": {"quantize": "int8"}}}}}
+    assert encoder_shims(spacy.load(tmp_path / "float", config=override).get_pipe("medner").model)[0].is_quantized
     nlp = spacy.load(tmp_path / "float")
+    assert encoder_quantization(nlp) == {"medner": "none"}
     quantize_encoder(nlp)
     assert encoder_quantization(nlp) == {"medner": "int8"}
     tok2vec = nlp.config["components"]["medner"]["model"]["tok2vec"]
