@@ -7,7 +7,7 @@ One switch, three ways to set it:
   after ``replace_listeners``): ``"none"`` (float, the default) or ``"int8"``;
 - on a loaded pipeline, :func:`quantize_encoder`, which also writes the setting into
   ``nlp.config`` so that ``nlp.to_disk`` keeps it;
-- on the command line, ``evaluate --int8``.
+- on the command line, ``evaluate --int8`` and ``deid --int8``.
 
 How it works. The float Hugging Face model stays where spacy-transformers keeps it (the
 shim's ``_model``): training, ``to_bytes``/``to_disk`` and the optimizer only ever see float
