@@ -259,6 +259,45 @@ def test_matmul_forward_agrees_with_logsumexp_reference():
     numpy.testing.assert_allclose(alpha[finite], numpy.stack(ref_alphas, axis=1)[finite], rtol=1e-4, atol=1e-3)
 
 
+def test_peaked_biluo_scores_need_no_log_space_fallback(monkeypatch):
+    """A likely O far above every entity tag (real notes): the exp-space step stays exact.
+
+    Shifting each group of sources (the entity-ending states; B-X and I-X of each label) by its
+    own maximum keeps an unlikely entity's continuation from underflowing next to O. Shifting by
+    the block's maximum did not, and fell back to the slow log-space sum at every step.
+    """
+    import spacy_medner.layers.crf as crf
+
+    K = n_tags(6)
+    rng = numpy.random.default_rng(5)
+    B, N = 3, 120
+    E = (rng.normal(size=(B, N, K)) * 20).astype("float32")
+    E[:, :, 0] += 60.0
+    lengths = numpy.asarray([120, 80, 7])
+    T, s, e = _random_params(rng, K, "float32", scale=2.0)
+    lat = make_lattice(xp, E, lengths, T, s, e)
+    calls = []
+    real = crf._logsumexp
+    monkeypatch.setattr(crf, "_logsumexp", lambda *a, **k: calls.append(1) or real(*a, **k))
+    log_Z, _, _ = forward_backward(lat)
+    assert len(calls) == 1  # log Z itself; no step fell back
+    lat64 = make_lattice(xp, E.astype("float64"), lengths, *(a.astype("float64") for a in (T, s, e)))
+    ref = []
+    for b, n in enumerate(lengths):
+        a = lat64.start + lat64.E[b, 0]
+        for t in range(1, n):
+            a = _logsumexp_axis0(a[:, None] + lat64.T) + lat64.E[b, t]
+        ref.append(_logsumexp((a + lat64.end)[numpy.isfinite(a + lat64.end)]))
+    numpy.testing.assert_allclose(log_Z, ref, rtol=2e-6)
+
+
+def _logsumexp_axis0(X):
+    m = numpy.max(X, axis=0)
+    m = numpy.where(numpy.isfinite(m), m, 0.0)
+    with numpy.errstate(divide="ignore"):
+        return numpy.log(numpy.exp(X - m).sum(axis=0)) + m
+
+
 @pytest.mark.parametrize("magnitude", [1e4, 3e2])
 def test_no_nan_at_extreme_emissions(magnitude):
     K = 9

@@ -225,12 +225,20 @@ def _logsumexp(xp: Any, X: ArrayXd, axis: int) -> ArrayXd:
 class _BlockLogMatmul:
     """``out[b, j] = logsumexp_i(A[b, i] + T[i, j])`` as one exp-space matmul.
 
-    ``T`` is block-diagonal with ``n_blocks`` square blocks (−inf off the
-    blocks).  Each block of ``A`` is shifted by its own maximum and each
-    column of ``exp(T)`` by its own maximum, so the common case is one
-    ``exp``, one matmul and one ``log``.  Where a reachable entry still
-    underflows (its allowed sources score > ~70 nats below the block's best),
-    that row is recomputed exactly in log space, so no path is ever lost.
+    The sources ``i`` are grouped by the destinations they may reach (the
+    finite entries of their row of ``T``).  Under the BILUO constraints every
+    destination's sources lie in one group: the states that end an entity
+    (``O``, ``L-*``, ``U-*``) feed ``O``, ``B-*`` and ``U-*``, and ``B-X``,
+    ``I-X`` feed ``I-X``, ``L-X``.  Each group of ``A`` is shifted by its own
+    maximum and each column of ``exp(T)`` by its own maximum, so the sum a
+    destination takes is over sources shifted by the best of them: it cannot
+    underflow because the other groups (say, a likely ``O`` far above an
+    unlikely entity) score higher.  That is one ``exp``, one matmul and one
+    ``log`` per step.  Without that structure (no constraints), the groups
+    are the ``n_blocks`` square blocks of a block-diagonal ``T``.  Where a
+    reachable entry still underflows (its sources span > ~70 nats, or the
+    transition scores of one column do), that row is recomputed exactly in
+    log space, so no path is ever lost.
     """
 
     def __init__(self, xp: Any, T: ArrayXd, n_blocks: int = 1):
@@ -243,21 +251,54 @@ class _BlockLogMatmul:
         self.col_max = col_max
         self.W = xp.where(allowed, xp.exp(xp.where(allowed, T, 0.0) - col_max[None, :]), 0.0).astype(T.dtype)
         self.reach = allowed.astype(T.dtype)
+        row_group, col_group = _source_groups(numpy.asarray(allowed.get() if hasattr(allowed, "get") else allowed), n_blocks)
+        n_groups = int(row_group.max()) + 1 if row_group.size else 1
+        # the sources sorted by group, and where each group starts (for a segmented max)
+        self.by_group = numpy.argsort(row_group, kind="stable")
+        self.group_starts = numpy.searchsorted(row_group[self.by_group], numpy.arange(n_groups))
+        self.group_mask = xp.asarray(numpy.arange(n_groups)[:, None] == row_group[None, :])
+        self.row_group = xp.asarray(row_group)
+        self.col_group = xp.asarray(col_group)
+
+    def _group_max(self, A: ArrayXd) -> ArrayXd:
+        if self.xp is numpy:
+            return numpy.maximum.reduceat(A[:, self.by_group], self.group_starts, axis=1)
+        return self.xp.where(self.group_mask[None, :, :], A[:, None, :], NEG_INF).max(axis=2)
 
     def __call__(self, A: ArrayXd) -> ArrayXd:
         xp = self.xp
-        Bsz, width = A.shape
-        blocks = A.reshape(Bsz, self.n_blocks, width // self.n_blocks)
-        # A block that is all −inf gets a huge finite shift: exp() gives 0, log() −inf.
-        m = xp.maximum(blocks.max(axis=2, keepdims=True), _HUGE_NEGATIVE)
-        S = xp.exp(blocks - m).reshape(Bsz, width) @ self.W
-        out = (xp.log(S).reshape(blocks.shape) + m).reshape(Bsz, width) + self.col_max
+        # each group's maximum; a group that is all −inf gets a huge finite shift: exp() gives 0, log() −inf
+        m = xp.maximum(self._group_max(A), _HUGE_NEGATIVE)
+        S = xp.exp(A - m[:, self.row_group]) @ self.W
+        out = xp.log(S) + m[:, self.col_group] + self.col_max
         if float(S.min()) < _UNDERFLOW:
             lost = (S < _UNDERFLOW) & ((xp.isfinite(A).astype(A.dtype) @ self.reach) > 0)
             if bool(lost.any()):
                 rows = xp.nonzero(lost.any(axis=1))[0]
                 out[rows] = _logsumexp(xp, A[rows][:, :, None] + self.T[None, :, :], axis=1)
         return out
+
+
+def _source_groups(allowed: numpy.ndarray, n_blocks: int) -> Tuple[numpy.ndarray, numpy.ndarray]:
+    """Group sources (rows of ``allowed``) by their reachable destinations: ``(row_group, col_group)``.
+
+    ``col_group[j]`` is the one group holding every source of destination
+    ``j``.  If some destination has sources in two groups, the groups are the
+    ``n_blocks`` square blocks instead.
+    """
+    width = allowed.shape[0]
+    ids: dict = {}
+    row_group = numpy.array([ids.setdefault(allowed[i].tobytes(), len(ids)) for i in range(width)], dtype="int64")
+    col_group = numpy.zeros(width, dtype="int64")
+    for j in range(width):
+        groups = numpy.unique(row_group[allowed[:, j]])
+        if groups.size > 1:
+            size = width // n_blocks
+            blocks = numpy.arange(width, dtype="int64") // size
+            return blocks, blocks
+        if groups.size:
+            col_group[j] = groups[0]
+    return row_group, col_group
 
 
 class _Transitions:
