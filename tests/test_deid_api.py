@@ -406,3 +406,12 @@ def test_batch_turns_bad_records_and_pipeline_failures_into_failures_of_those_re
     errors = [str(r.error) for r in results if isinstance(r, NoteFailure)]
     assert errors[0] == "the pipeline failed on this note (RuntimeError)"
     assert not any("secret" in e or "John" in e or "boom" in e for e in errors)
+
+
+@pytest.mark.parametrize("text", ["OCTOBER", "March", "May", "2nd", "the 2nd", "Monday", "3/2", "March 2nd", "Mar '91", "2091"])
+def test_no_offset_gives_a_date_back_its_own_text(text):
+    """The leak audit found 'OCTOBER' surviving a shift of ~12 months; check every offset of a year and more."""
+    parsed = parse_date(text)
+    assert parsed is not None
+    same = [days for days in range(-800, 801) if days and parsed.shift(days).lower() == text.lower()]
+    assert same == []

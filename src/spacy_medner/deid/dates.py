@@ -43,6 +43,8 @@ PHI it replaces would leak it):
   name a day they are off by less than a year;
 - a month without a day (``March``, ``March 2091``, ``3/91``) moves by
   whole months: the offset rounded to months (30.4375 days), at least one;
+  a month alone (no year) moves by 11 instead of 12 (and 23 instead of 24):
+  a whole number of years would give back its own name;
 - a weekday alone moves by the offset mod 7, or by one day when that is 0;
 - a date with a day whose text the offset leaves unchanged (a date without
   a year moved by 365 days, a day of the month moved by a month's length)
@@ -178,6 +180,8 @@ class ParsedDate:
         if not self.has_day:
             if self.has_month:
                 months = round(days / _DAYS_PER_MONTH) or step
+                if not self.has_year and months % 12 == 0:  # a month alone would read the same
+                    months -= step
                 return self._render(days=days, date=_add_months(self.date.replace(day=15), months))
             return self._render(days=days, date=self.date.replace(year=self.date.year + year_shift(days)))
         out = self.text
