@@ -415,3 +415,12 @@ def test_no_offset_gives_a_date_back_its_own_text(text):
     assert parsed is not None
     same = [days for days in range(-800, 801) if days and parsed.shift(days).lower() == text.lower()]
     assert same == []
+
+
+def test_a_date_does_not_run_across_a_line_break():
+    """'OCTOBER.\\n4' (a month, then a numbered list item) is no 4 October: shifting it kept 'OCTOBER'."""
+    assert parse_date("OCTOBER.\n4") is None
+    assert parse_date("October 4") is not None
+    deid = Deidentifier("surrogate", key="k" * 16)
+    out = deid.replace("FLU SHOT IN OCTOBER.\n4. RECHECK", [Entity(12, 22, "DATE")], "P1")
+    assert "OCTOBER" not in out.text and out.text.endswith(". RECHECK")

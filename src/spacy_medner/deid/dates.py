@@ -71,10 +71,10 @@ _WEEKDAY = (
     r"(?P<wd>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
     r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
 )
-_LEAD = rf"(?:{_WEEKDAY},?\s+)?"
-_TIME = r"(?:(?:\s+|T|\s*@\s*|\s+at\s+)\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?"
+_LEAD = rf"(?:{_WEEKDAY},?[^\S\n]+)?"
+_TIME = r"(?:(?:[^\S\n]+|T|[^\S\n]*@[^\S\n]*|[^\S\n]+at[^\S\n]+)\d{1,2}:\d{2}(?::\d{2})?(?:[^\S\n]*[ap]\.?m\.?)?)?"
 _ORD = r"(?P<ord>st|nd|rd|th)?"
-_SEP = r"(?:\s+|-)"
+_SEP = r"(?:[^\S\n]+|-)"
 
 # (name, pattern); tried in order, the whole text must match.
 _PATTERNS: Tuple[Tuple[str, str], ...] = (
@@ -85,11 +85,11 @@ _PATTERNS: Tuple[Tuple[str, str], ...] = (
     ("md", rf"{_LEAD}(?P<m>\d{{1,2}})(?P<s>[/-])(?P<d>\d{{1,2}}){_TIME}"),
     ("my2", r"(?P<m>\d{1,2})(?P<s>/)(?P<y>\d{2})"),
     ("mon_d_y", rf"{_LEAD}{_MONTH}{_SEP}(?P<d>\d{{1,2}}){_ORD}(?:,?{_SEP}(?P<y>\d{{4}}|'\d{{2}}))?{_TIME}"),
-    ("d_mon_y", rf"{_LEAD}(?P<d>\d{{1,2}}){_ORD}(?:\s+of)?{_SEP}{_MONTH}(?:,?{_SEP}(?P<y>\d{{4}}|'?\d{{2}}))?{_TIME}"),
+    ("d_mon_y", rf"{_LEAD}(?P<d>\d{{1,2}}){_ORD}(?:[^\S\n]+of)?{_SEP}{_MONTH}(?:,?{_SEP}(?P<y>\d{{4}}|'?\d{{2}}))?{_TIME}"),
     ("d_mon_y_compact", r"(?P<d>\d{2})(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?P<y>\d{4}|\d{2})"),
-    ("the_d", rf"the\s+(?P<d>\d{{1,2}}){_ORD}"),
+    ("the_d", rf"the[^\S\n]+(?P<d>\d{{1,2}}){_ORD}"),
     ("d_ord", r"(?P<d>\d{1,2})(?P<ord>st|nd|rd|th)"),
-    ("mon_y", rf"{_MONTH},?\s*(?P<y>\d{{4}}|'\d{{2}})"),
+    ("mon_y", rf"{_MONTH},?[^\S\n]*(?P<y>\d{{4}}|'\d{{2}})"),
     ("mon", _MONTH),
     ("y", r"(?P<y>\d{4})"),
     ("wd", _WEEKDAY),
