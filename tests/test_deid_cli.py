@@ -305,3 +305,24 @@ def test_int8_quantizes_the_loaded_pipeline_and_refuses_one_without_an_encoder(m
     monkeypatch.setattr(deid_cli, "quantize_encoder", lambda nlp: quantized.append(nlp.pipe_names) or nlp)
     result = run(model_dir, txt_src, tmp_path / "out2", "--int8")
     assert result.exit_code == 0 and quantized == [["span_ruler"]]
+
+
+@pytest.mark.slow
+def test_n_process_2_with_a_transformer_pipeline_does_not_hang(tiny_transformer_dir, make_transformer_medner_nlp, tmp_path):
+    """Forked workers deadlocked once torch had started its thread pool in the parent (loading does)."""
+    import subprocess
+    import sys
+
+    nlp = make_transformer_medner_nlp(str(tiny_transformer_dir))
+    nlp.get_pipe("medner").add_label("PATIENT")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "model")
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"n{i}", "text": f"John Smith {i} seen in clinic today."}) + "\n" for i in range(8)))
+    proc = subprocess.run(
+        [sys.executable, "-m", "spacy_medner", "deid", str(tmp_path / "model"), str(src), str(tmp_path / "out.jsonl"),
+         "--n-process", "2", "--batch-size", "2", "--no-progress"],
+        capture_output=True, text=True, timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 8

@@ -45,6 +45,7 @@ from ..deid.replace import (
 )
 from ..deid.stream import (
     DEFAULT_BATCH_SIZE,
+    single_threaded_workers,
     DeidOutput,
     NoteRecord,
     NoteTooLong,
@@ -258,7 +259,7 @@ def deid_command(
     key_file: Optional[Path] = typer.Option(None, "--key-file", help="File holding the secret surrogate key (same key, same output)."),
     key_env: Optional[str] = typer.Option(None, "--key-env", help=f"Environment variable holding the key (default: {DEFAULT_KEY_ENV}, read when set)."),
     seed: Optional[str] = typer.Option(None, "--seed", help="The key on the command line: visible in ps and shell history; prefer --key-file or the environment."),
-    n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe."),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe; each runs torch on one thread (use one per core)."),
     batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1, help="Notes per nlp.pipe batch."),
     entity_bias: Optional[float] = typer.Option(None, "--entity-bias", help="Replace medner's entity_bias (added to entity-tag scores: > 0 catches more PHI, < 0 less). Default: the model's own (en_medner ships a tuned one)."),
     min_score: float = typer.Option(0.0, "--min-score", min=0.0, max=1.0, help="Leave entities with a medner probability below P in the text (precision; dropped PHI leaks)."),
@@ -332,6 +333,8 @@ def deid_command(
     except (DeidInputError, UnsafeOutputError, ValueError) as err:
         raise _fail(str(err))
 
+    if n_process > 1:
+        single_threaded_workers()
     nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score, int8)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, operator_map)
 

@@ -219,7 +219,9 @@ def deidentify_stream(
     :func:`deidentify_batch`: memory holds one chunk, and each chunk runs
     inside ``nlp.memory_zone()`` so that the vocabulary's strings do not
     accumulate.  With ``n_process`` > 1 spaCy starts its worker processes
-    once per chunk, hence the larger default.
+    once per chunk, hence the larger default; call
+    :func:`single_threaded_workers` before loading a transformer pipeline,
+    or the forked workers hang.
     ``options`` are :class:`Deidentifier` options (key, labels, operators,
     min_score, ...), used when no ``deidentifier`` is given; ``spans_key``
     defaults to the pipeline's medner pipe's (``"medner"``).
@@ -249,6 +251,21 @@ def deidentify_stream(
                 on_error(result.record, result.error)
                 continue
             yield result
+
+
+def single_threaded_workers() -> None:
+    """Run torch on one thread in this process, BEFORE loading a pipeline for ``n_process`` > 1.
+
+    spaCy's worker processes are forked from this one. A fork after torch has
+    started its thread pool (loading a transformer does) deadlocks the workers
+    (an OpenMP pool does not survive a fork); with one thread there is no pool
+    to inherit. Each worker then runs torch on one thread: one worker per core.
+    """
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch comes with spacy-transformers
+        return
+    torch.set_num_threads(1)
 
 
 class _no_zone:
