@@ -6,7 +6,8 @@ one process against two, and notes batched by length against notes batched as th
 
 What is timed is the de-identification itself, as the ``deid`` command runs it:
 ``deidentify_stream`` (the core ``deidentify_batch`` in chunks) in surrogate mode with a fixed key,
-on pipelines loaded beforehand (loading is a one-off cost, outside the figures). Two note sets:
+each run in a fresh process on a pipeline loaded beforehand (loading is a one-off cost, outside the
+figures; two processes: torch on one thread each, as ``deid --n-process 2`` runs them). Two note sets:
 SYNTHETIC notes from the generator (a seed training does not use) and the 40 hand-written notes of
 tests/fixtures/ood_notes. Beside each speed: the PHI token recall of what was replaced (labels
 ignored), so that a speed-up that costs safety shows. Rounds are interleaved (the order rotates)
@@ -18,7 +19,9 @@ import argparse
 import json
 import os
 import platform
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Dict, List
 
@@ -28,6 +31,33 @@ import deid_notes as dn  # noqa: E402
 VARIANTS = ("float", "float-unsorted", "float-n2", "int8", "int8-n2")
 
 
+def run_one(model: str, variant: str, set_name: str, n_notes: int, batch_size: int) -> Dict[str, object]:
+    """One timed run in this process (the parent starts a fresh process per run)."""
+    from spacy_medner.deid import Deidentifier, NoteRecord, deidentify_stream, scores_key
+    from spacy_medner.deid.stream import single_threaded_workers
+
+    n_process = 2 if variant.endswith("-n2") else 1
+    if n_process > 1:
+        single_threaded_workers()  # as `deid --n-process 2` does: forked workers hang otherwise
+    import spacy
+
+    from spacy_medner import quantize_encoder
+
+    nlp = spacy.load(model)
+    if variant.startswith("int8"):
+        quantize_encoder(nlp)
+    notes = dn.synthetic_notes(n_notes) if set_name == "synthetic" else dn.handwritten_notes()
+    deidentifier = Deidentifier("surrogate", key="benchmark-key-" + "0" * 16, spans_key=scores_key(nlp))
+    records = [NoteRecord(n.note_id, n.text, n.patient_id) for n in notes]
+    start = time.perf_counter()
+    outs = list(deidentify_stream(
+        nlp, records, deidentifier=deidentifier, batch_size=batch_size, n_process=n_process,
+        sort_by_length=variant != "float-unsorted",
+    ))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "phi": {o.record.note_id: [(r.start, r.end) for r in o.result.replacements] for o in outs}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True)
@@ -35,41 +65,34 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--sets", default="synthetic,hand-written")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/deid_throughput"))
+    ap.add_argument("--one", nargs=2, metavar=("VARIANT", "SET"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-
-    import spacy
-
-    from spacy_medner import quantize_encoder
-    from spacy_medner.deid import Deidentifier, NoteRecord, deidentify_stream, scores_key
-
+    if args.one:
+        print(json.dumps(run_one(args.model, args.one[0], args.one[1], args.n_notes, args.batch_size)))
+        return
     variants = args.variants.split(",")
-    pipelines = {"float": spacy.load(args.model)}
-    if any(v.startswith("int8") for v in variants):
-        pipelines["int8"] = quantize_encoder(spacy.load(args.model))
-    sets = {"synthetic": dn.synthetic_notes(args.n_notes), "hand-written": dn.handwritten_notes()}
-    key = "benchmark-key-" + "0" * 16
+    set_names = args.sets.split(",")
+    notes_of = {"synthetic": dn.synthetic_notes(args.n_notes), "hand-written": dn.handwritten_notes()}
+    sets = {name: notes_of[name] for name in set_names}
     last: Dict[str, Dict[str, List]] = {}
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
 
     def run(variant: str, set_name: str) -> Callable[[], Dict[str, object]]:
-        nlp = pipelines["int8" if variant.startswith("int8") else "float"]
-        n_process = 2 if variant.endswith("-n2") else 1
-        notes = sets[set_name]
-
         def go() -> Dict[str, object]:
-            deidentifier = Deidentifier("surrogate", key=key, spans_key=scores_key(nlp))
-            records = [NoteRecord(n.note_id, n.text, n.patient_id) for n in notes]
-            outs = list(deidentify_stream(
-                nlp, records, deidentifier=deidentifier, batch_size=args.batch_size, n_process=n_process,
-                sort_by_length=variant != "float-unsorted",
-            ))
-            last[f"{variant}:{set_name}"] = {o.record.note_id: [(r.start, r.end) for r in o.result.replacements] for o in outs}
-            return {}
+            cmd = [sys.executable, __file__, "--model", args.model, "--n-notes", str(args.n_notes),
+                   "--batch-size", str(args.batch_size), "--one", variant, set_name]
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SystemExit(f"{variant} on {set_name} failed:\n{proc.stderr[-3000:]}")
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            last[f"{variant}:{set_name}"] = {k: [tuple(x) for x in v] for k, v in result.pop("phi").items()}
+            return result
 
         return go
 
-    print(f"torch threads {__import__('torch').get_num_threads()}; "
-          + "; ".join(f"{k}: {len(v)} notes, {sum(n.words for n in v)} words" for k, v in sets.items()), flush=True)
+    print("; ".join(f"{k}: {len(v)} notes, {sum(n.words for n in v)} words" for k, v in sets.items()), flush=True)
     runs = {f"{v}:{s}": run(v, s) for s in sets for v in variants}
     results = dn.interleaved(runs, args.repeats)
     rows = []
