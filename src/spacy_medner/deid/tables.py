@@ -16,11 +16,26 @@ its own line and leaves it out).
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
+from .replace import DeidResult
 from .stream import DeidOutput, NoteRecord
 
 TABLE_FORMATS = ("parquet", "csv")
+#: The columns a de-identified table adds (``deid --format parquet`` and ``spacy_medner.spark``).
+TEXT_OUT = "text_deid"
+PHI_OUT = "phi"
+ERROR_OUT = "error"
+#: The fields of one ``phi`` entry, with their Spark SQL types.
+PHI_FIELDS: Tuple[Tuple[str, str], ...] = (
+    ("start", "int"),
+    ("end", "int"),
+    ("label", "string"),
+    ("action", "string"),
+    ("score", "double"),
+    ("new_start", "int"),
+    ("new_end", "int"),
+)
 READ_BATCH_ROWS = 1024
 WRITE_GROUP_ROWS = 1000
 
@@ -127,31 +142,34 @@ def table_records(
         on_problem(f"{where}: reading stopped after row {row_number} ({type(err).__name__})")
 
 
+def phi_entries(result: DeidResult) -> List[Dict[str, Any]]:
+    """The ``phi`` column of a de-identified note: one dict of :data:`PHI_FIELDS` per replacement."""
+    return [
+        {"start": r.start, "end": r.end, "label": r.label, "action": r.action,
+         "score": None if r.score is None else float(r.score), "new_start": r.new_start, "new_end": r.new_end}
+        for r in result.replacements
+    ]
+
+
 class ParquetSink:
     """Writes :class:`DeidOutput` rows to one Parquet file, a row group at a time, through ``handle``."""
 
     def __init__(self, handle: Any, input_schema_: Any, text_key: str) -> None:
         pa = _pyarrow()
         self._pa = pa
-        phi = pa.list_(pa.struct([
-            ("start", pa.int32()), ("end", pa.int32()), ("label", pa.string()), ("action", pa.string()),
-            ("score", pa.float64()), ("new_start", pa.int32()), ("new_end", pa.int32()),
-        ]))
+        types = {"int": pa.int32(), "string": pa.string(), "double": pa.float64()}
+        phi = pa.list_(pa.struct([(name, types[kind]) for name, kind in PHI_FIELDS]))
         kept = [f for f in input_schema_ if f.name != text_key]
-        self.schema = pa.schema(kept + [("text_deid", pa.string()), ("phi", phi), ("error", pa.string())])
+        self.schema = pa.schema(kept + [(TEXT_OUT, pa.string()), (PHI_OUT, phi), (ERROR_OUT, pa.string())])
         self._text_key = text_key
         self._writer = pa.parquet.ParquetWriter(handle, self.schema)
         self._rows: List[Dict[str, Any]] = []
 
     def add(self, output: DeidOutput) -> None:
         row = {k: v for k, v in (output.record.context.obj or {}).items() if k != self._text_key}
-        row["text_deid"] = output.result.text
-        row["phi"] = [
-            {"start": r.start, "end": r.end, "label": r.label, "action": r.action,
-             "score": None if r.score is None else float(r.score), "new_start": r.new_start, "new_end": r.new_end}
-            for r in output.result.replacements
-        ]
-        row["error"] = None
+        row[TEXT_OUT] = output.result.text
+        row[PHI_OUT] = phi_entries(output.result)
+        row[ERROR_OUT] = None
         self._rows.append(row)
         if len(self._rows) >= WRITE_GROUP_ROWS:
             self.flush()

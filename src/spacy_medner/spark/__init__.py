@@ -23,7 +23,8 @@ from typing import Any, Dict, Iterable, Mapping, Optional
 
 from ..deid.stream import DEFAULT_BATCH_SIZE
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
-from .worker import ERROR_OUT, PHI_FIELDS, PHI_OUT, TEXT_OUT, DeidSettings, partition_function
+from ..deid.tables import ERROR_OUT, PHI_FIELDS, PHI_OUT, TEXT_OUT
+from .worker import DeidSettings, partition_function
 
 __all__ = ["DeidSettings", "deid_summary", "deidentify_df", "output_schema", "partition_function"]
 

@@ -31,24 +31,12 @@ from ..deid.stream import (
     deidentify_batch,
 )
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
+from ..deid.tables import ERROR_OUT, PHI_OUT, TEXT_OUT, phi_entries
 from ..quantize import quantize_encoder
 
 #: Errors whose messages hold no note text (lengths, offsets, type names).
 TEXT_FREE_ERRORS = (MissingText, NoteTooLong, PipelineFailed, UnencodableText)
 
-#: Output columns added to the input's (the text column is dropped: it holds PHI).
-TEXT_OUT = "text_deid"
-PHI_OUT = "phi"
-ERROR_OUT = "error"
-PHI_FIELDS: Tuple[Tuple[str, str], ...] = (
-    ("start", "int"),
-    ("end", "int"),
-    ("label", "string"),
-    ("action", "string"),
-    ("score", "double"),
-    ("new_start", "int"),
-    ("new_end", "int"),
-)
 #: Notes per call of the core (the unit of length sorting and of the memory zone).
 CHUNK_NOTES = 256
 
@@ -171,13 +159,7 @@ def deidentify_frame(frame: Any, settings: DeidSettings) -> Any:
                 errors[i] = error_text(result.error)
                 continue
             texts[i] = result.result.text
-            phis[i] = [
-                {
-                    "start": r.start, "end": r.end, "label": r.label, "action": r.action,
-                    "score": None if r.score is None else float(r.score), "new_start": r.new_start, "new_end": r.new_end,
-                }
-                for r in result.result.replacements
-            ]
+            phis[i] = phi_entries(result.result)
     out = frame.drop(columns=[settings.text_col])
     out[TEXT_OUT] = texts
     out[PHI_OUT] = phis
