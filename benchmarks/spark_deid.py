@@ -86,7 +86,7 @@ def main() -> None:
     reference = texts[systems[0]]
     identical = {s: all(texts[s][k]["text_deid"] == reference[k]["text_deid"] for k in reference) and len(texts[s]) == len(reference)
                  for s in systems}
-    rows, table = [], []
+    rows = []
     for s in systems:
         t_full = dn.median([r["seconds"] for r in results[f"{s}:full"]])
         t_small = dn.median([r["seconds"] for r in results[f"{s}:small"]])

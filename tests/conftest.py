@@ -94,3 +94,19 @@ def save_ruler_model(path: Path, patterns) -> Path:
     nlp.add_pipe("span_ruler", config={"spans_key": "medner"}).add_patterns(patterns)
     nlp.to_disk(path)
     return path
+
+
+def add_fail_on_boom(nlp):
+    """Add a component that raises (with "secret note text" in its message) on any doc containing "boom"."""
+    import spacy
+
+    if not spacy.Language.has_factory("fail_on_boom_test"):
+
+        @spacy.Language.component("fail_on_boom_test")
+        def fail_on_boom(doc):
+            if "boom" in doc.text:
+                raise RuntimeError("secret note text")
+            return doc
+
+    nlp.add_pipe("fail_on_boom_test")
+    return nlp

@@ -27,6 +27,8 @@ from spacy_medner.deid import (
 from spacy_medner.deid.stream import NewlineView
 from spacy_medner.synth.surrogates import DATE_FORMATS, FULL_DATE_FORMATS, format_date
 
+from .conftest import add_fail_on_boom
+
 LONG_MONTH = {dt.date(2001, m, 1).strftime("%b"): dt.date(2001, m, 1).strftime("%B") for m in range(1, 13)}
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
@@ -382,15 +384,7 @@ def test_batch_runs_notes_by_length_and_returns_them_in_input_order():
 
 
 def test_batch_turns_bad_records_and_pipeline_failures_into_failures_of_those_records_only():
-    nlp = ruler_nlp()
-
-    @spacy.Language.component("fail_on_boom_batch_test")
-    def fail_on_boom(doc):
-        if "boom" in doc.text:
-            raise RuntimeError("secret note text")
-        return doc
-
-    nlp.add_pipe("fail_on_boom_batch_test")
+    nlp = add_fail_on_boom(ruler_nlp())
     records = [
         NoteRecord("a", "John Smith"),
         NoteRecord("b", "boom John Smith"),

@@ -21,7 +21,7 @@ from spacy_medner.deid import Deidentifier, Entity, deidentify
 from spacy_medner.deid.dates import year_shift
 from spacy_medner.deid.surrogates import SurrogateGenerator
 
-from .conftest import save_ruler_model
+from .conftest import add_fail_on_boom, save_ruler_model
 
 runner = CliRunner()
 PATTERNS = [
@@ -211,15 +211,7 @@ def test_lone_surrogate_in_one_jsonl_line_skips_that_line_and_writes_the_others(
 
 
 def test_a_note_the_pipeline_fails_on_is_skipped_and_named_without_its_text(model_dir, tmp_path, monkeypatch):
-    nlp = spacy.load(model_dir)
-
-    @spacy.Language.component("fail_on_boom_test")
-    def fail_on_boom(doc):
-        if "boom" in doc.text:
-            raise RuntimeError("secret note text")
-        return doc
-
-    nlp.add_pipe("fail_on_boom_test")
+    nlp = add_fail_on_boom(spacy.load(model_dir))
     monkeypatch.setattr(spacy_medner.cli.deid, "load_pipeline", lambda model, gpu_id: nlp)
     src = tmp_path / "in.jsonl"
     src.write_text('{"text": "Seen by Dr. Alvarez."}\n{"text": "boom"}\n{"text": "Dr. Alvarez called."}\n')

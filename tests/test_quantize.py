@@ -4,7 +4,6 @@ The pipelines are a tiny random BERT (2 layers, width 32) + medner, trained here
 steps on SYNTHETIC sentences, so every test runs in seconds.
 """
 import json
-import warnings
 from pathlib import Path
 from typing import List, Tuple
 
@@ -217,17 +216,22 @@ def test_quantize_encoder_on_float_self_contained_pipeline(trained, tmp_path):
     assert predictions(spacy.load(tmp_path / "int8")) == before
 
 
-def test_config_switch_in_spacy_train(bert, tmp_path):
-    """`spacy train` with quantize = "int8": training runs float, the output predicts int8."""
-    from spacy.cli.train import train as spacy_train
-
+def write_train_docbin(path):
+    """The TRAIN sentences and their entities as a DocBin at ``path``."""
     nlp = spacy.blank("en")
     db = DocBin()
     for text, ents in TRAIN:
         doc = nlp.make_doc(text)
         doc.ents = [doc.char_span(s, e, label=label) for s, e, label in ents]
         db.add(doc)
-    db.to_disk(tmp_path / "train.spacy")
+    db.to_disk(path)
+
+
+def test_config_switch_in_spacy_train(bert, tmp_path):
+    """`spacy train` with quantize = "int8": training runs float, the output predicts int8."""
+    from spacy.cli.train import train as spacy_train
+
+    write_train_docbin(tmp_path / "train.spacy")
     config = (CONFIGS / "medner_cpu_quick.cfg").read_text()
     assert 'quantize = "none"' in config  # the switch users find, off by default
     (tmp_path / "config.cfg").write_text(config)
@@ -311,13 +315,7 @@ def test_deepcopy_and_pickle_drop_the_int8_copy(trained):
 
 
 def test_evaluate_int8(trained, tmp_path):
-    nlp = spacy.blank("en")
-    db = DocBin()
-    for text, ents in TRAIN:
-        doc = nlp.make_doc(text)
-        doc.ents = [doc.char_span(s, e, label=label) for s, e, label in ents]
-        db.add(doc)
-    db.to_disk(tmp_path / "gold.spacy")
+    write_train_docbin(tmp_path / "gold.spacy")
     for flag, expected in ((["--int8"], "int8"), ([], "none")):
         out = tmp_path / f"m{expected}"
         result = CliRunner().invoke(

@@ -90,9 +90,14 @@ def _fail(message: str) -> typer.Exit:
 
 
 def load_tuned_pipeline(
-    model: str, gpu_id: int, entity_bias: Optional[float], min_score: float, int8: bool = False
+    model: str, gpu_id: int, entity_bias: Optional[float], min_score: float, int8: bool = False, n_process: int = 1
 ) -> Language:
-    """Load MODEL and apply --entity-bias (None: the model's own), --min-score and --int8; print the bias in effect."""
+    """Load MODEL and apply --entity-bias (None: the model's own), --min-score and --int8; print the bias in effect.
+
+    With ``n_process`` > 1 torch is put on one thread first, so that the forked workers do not hang.
+    """
+    if n_process > 1:
+        single_threaded_workers()
     nlp = load_pipeline(model, gpu_id)
     try:
         biases = apply_knobs(nlp, entity_bias, min_score)
@@ -309,7 +314,7 @@ def deid_command(
         fmt = output_format_for(source, format.value)
         if pattern is not None and source.format != "text":
             raise DeidInputError("--patient-from-name applies to .txt input only")
-        if audit and source.format in ("text", "parquet", "csv"):
+        if audit and (source.format == "text" or source.format in TABLE_FORMATS):
             raise DeidInputError("--audit needs gold annotations: i2b2 2014 XML (TAGS) or JSONL with 'spans'; .txt notes and tables have none")
         if audit_report is not None and not audit:
             raise DeidInputError("--audit-report needs --audit")
@@ -333,9 +338,7 @@ def deid_command(
     except (DeidInputError, UnsafeOutputError, ValueError) as err:
         raise _fail(str(err))
 
-    if n_process > 1:
-        single_threaded_workers()
-    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score, int8)
+    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score, int8, n_process)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, operator_map)
 
     bar = Progress(source.count_hint(), progress, "deid")

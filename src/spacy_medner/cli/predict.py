@@ -21,7 +21,7 @@ import typer
 from ..deid.inputs import DeidInputError, resolve_source
 from ..deid.outputs import PREDICTION_FORMAT, OutputWriter, check_output
 from ..deid.replace import Deidentifier, parse_labels
-from ..deid.stream import DEFAULT_BATCH_SIZE, single_threaded_workers
+from ..deid.stream import DEFAULT_BATCH_SIZE
 from .app import app
 from .deid import InFormat, Progress, _fail, load_tuned_pipeline, run_notes, select_phi
 
@@ -58,9 +58,7 @@ def predict_command(
         deidentifier = Deidentifier("tag", labels=label_list, min_score=min_score or None)
     except (DeidInputError, ValueError) as err:
         raise _fail(str(err))
-    if n_process > 1:
-        single_threaded_workers()
-    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score)
+    nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score, n_process=n_process)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, {})
 
     bar = Progress(source.count_hint(), progress, "predict")

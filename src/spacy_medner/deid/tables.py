@@ -16,7 +16,7 @@ its own line and leaves it out).
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 from .replace import DeidResult
 from .stream import DeidOutput, NoteRecord

@@ -244,7 +244,6 @@ class _BlockLogMatmul:
     def __init__(self, xp: Any, T: ArrayXd, n_blocks: int = 1):
         self.xp = xp
         self.T = T
-        self.n_blocks = n_blocks
         allowed = xp.isfinite(T)
         col_max = xp.where(allowed, T, NEG_INF).max(axis=0)
         col_max = xp.where(xp.isfinite(col_max), col_max, 0.0).astype(T.dtype)
