@@ -79,7 +79,7 @@ class Patient:
 class World:
     """Hospitals and clinicians shared across a SYNTHETIC corpus."""
 
-    def __init__(self, sur: Surrogates, n_facilities: int = 14, n_clinicians: int = 160) -> None:
+    def __init__(self, sur: Surrogates, n_facilities: int = 40, n_clinicians: int = 160) -> None:
         self.sur = sur
         self.facilities = [sur.facility() for _ in range(n_facilities)]
         # a few large hospitals write most notes

@@ -143,7 +143,7 @@ def dictation_block(ctx: NoteContext) -> None:
         b.line("Transcribed by: {t}", t=tr_field)
         b.line("D: {d1}  T: {d2}", d1=dictated_at, d2=typed_at)
     elif form == 1:
-        b.line("{d}/{t}", d=Phi("DOCTOR", ctx.author.person.initials), t=tr_field)
+        b.line("{d}" + rng.choice(("/", ":", " / ", "/", ":")) + "{t}", d=Phi("DOCTOR", ctx.author.person.initials), t=tr_field)
         b.line("DD: {d1} {c1}".replace("{c1}", _clock(ctx, 1)), d1=dictated_at)
         b.line("DT: {d2} {c2}".replace("{c2}", _clock(ctx, 1)), d2=typed_at)
     elif form == 2:

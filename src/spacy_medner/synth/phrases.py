@@ -34,6 +34,16 @@ DISTRACTORS: Tuple[str, ...] = (
     "Stone seen in the distal ureter, 4 mm.", "Park the wheelchair by the bed; fall precautions.", "Brown discharge noted on the pad.",
     "Frank blood in the stool.", "Best interest decision per the team.", "Patient in good spirits today.",
     "Pt ambulated 150 ft x2 with RW.", "Sats 94% on 2L NC.", "1 unit PRBC transfused.", "NPO after midnight.", "Q2h turns.",
+    "Holter monitor for 48 hours.", "Ortolani and Barlow maneuvers normal.", "Vertex presentation on Leopold exam.", "Ramsay Hunt syndrome considered, no vesicles.",
+    "Doppler FHR 140s.", "Allen test normal before the radial stick.", "McMurray test negative.", "Lachman negative, Drawer negative.",
+    "Spurling negative.", "Homans sign absent.", "Chvostek and Trousseau negative.", "Cullen and Grey Turner signs absent.",
+    "PHQ-9 today 14, down from 19.", "GAD-7 6, AUDIT-C 2.", "MoCA 24/30.", "CIWA 6, no prn needed.", "COWS 4.", "Edinburgh score 9.",
+    "Night shift 1900-0700.", "Rounded at 2015, resting quietly.", "HS meds due at 2130.", "Awake at 0345 requesting water.", "Return call after 5pm.",
+    "Mood 6 out of 10 per pt.", "Pain 3/10 at 1100 after oxycodone.", "Recheck labs in 2-3 weeks.", "Quit smoking 10 years ago, 30 pack-years.",
+    "RV lead model 3830, 69 cm, impedance 520 ohms.", "Device model XT1204 interrogated, battery 7.5 years.", "Tiotropium 2.5 mcg 2 puffs daily.",
+    "Tdap and HPV #2 due.", "Budesonide/formoterol 160/4.5 mcg 2 puffs BID.", "Call 911 or the 988 line if unsafe.",
+    "G3P2002 at 34w1d.", "1-hr glucose 128 mg/dL.", "Station 0, 4 cm dilated.", "Snellen 20/40 OD.", "Tanner stage 3.", "Mallampati II.",
+    "ASA class III.", "NYHA class II.", "Child-Pugh A.", "Gleason 3+4=7.", "Ki-67 18%.", "ER/PR positive, HER2 negative.",
 )
 
 #: terse nursing / triage shorthand, all lower case, no PHI

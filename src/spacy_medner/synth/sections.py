@@ -439,6 +439,15 @@ def social_section(ctx: NoteContext) -> None:
     if rng.random() < 0.18:
         writers.append(lambda: b.emit(rng.choice(("Works at {o}.", "Employed by {o}.", "Recently laid off from {o}.")),
                                       o=Phi("ORGANIZATION", p.employer)))
+    if rng.random() < 0.25:  # occupation and employer in one clause
+        writers.append(lambda: b.emit(rng.choice(("Works full time as a {j} at {o}.", "{H} is a {j} for {o}.", "Previously a {j} with {o} until {y}.",
+                                                  "Works part time as a {j} at {o}; no exposures.", "Employment: {j}, {o}.", "Job: {j} ({o}), nights.")),
+                                      j=Phi("PROFESSION", ctx.sur.profession()), o=Phi("ORGANIZATION", ctx.sur.organization()),
+                                      H=ctx.he.capitalize(), y=ctx.date_phi(ctx.days(-1500, -60), "past")))
+    if rng.random() < 0.15:  # a relative's occupation
+        writers.append(lambda: b.emit(rng.choice(("{H} {r} is a {j}.", "{H} {r} works as a {j} at {o}.", "{H} {r}, a {j}, helps at home.")),
+                                      H=ctx.his.capitalize(), r=p.relation, j=Phi("PROFESSION", ctx.sur.profession()),
+                                      o=Phi("ORGANIZATION", ctx.sur.organization())))
     if rng.random() < 0.6:
         writers.append(lambda: b.emit(rng.choice(("Lives with {h} {r} in {c}.", "Lives in {c} with {h} {r}.", "Lives with {r} {n} in {c}, {s}.",
                                                   "Resides in {c}.", "From {c}, {s}.")),

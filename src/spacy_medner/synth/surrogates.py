@@ -96,6 +96,40 @@ PROFESSIONS: Tuple[str, ...] = (
     "warehouse worker", "housekeeper", "insurance agent", "taxi driver", "pilot",
     "flight attendant", "research scientist", "lab technician", "respiratory therapist",
 )
+#: pieces of compound occupations ("retired high school chemistry teacher", "HVAC apprentice", "line cook")
+PROFESSION_TRADES = ("HVAC", "electrical", "plumbing", "carpentry", "welding", "roofing", "drywall", "masonry", "pipefitter", "sheet metal")
+PROFESSION_TRADE_ROLES = ("apprentice", "technician", "installer", "foreman", "contractor", "journeyman", "helper", "estimator")
+PROFESSION_SUBJECTS = ("math", "chemistry", "biology", "English", "history", "music", "art", "special education", "physical education", "Spanish", "science")
+PROFESSION_SCHOOLS = ("high school", "middle school", "elementary school", "kindergarten", "preschool", "community college")
+PROFESSION_QUALIFIED = (
+    "line cook", "prep cook", "short-order cook", "sous chef", "pastry chef", "long-haul truck driver", "delivery driver", "forklift operator",
+    "crane operator", "heavy equipment operator", "dental hygienist", "dental assistant", "medical assistant", "phlebotomist",
+    "pharmacy technician", "radiology technician", "surgical technologist", "EMT", "paramedic", "9-1-1 dispatcher", "air traffic controller",
+    "school bus driver", "crossing guard", "grocery stocker", "barista", "dishwasher", "nanny", "personal care attendant", "child care provider",
+    "warehouse associate", "Amazon delivery driver", "rideshare driver", "hotel housekeeper", "office manager", "bookkeeper", "tax preparer",
+    "claims adjuster", "loan officer", "bank teller", "IT support specialist", "data analyst", "web developer", "graphic designer",
+    "hospice chaplain", "youth pastor", "yoga instructor", "personal trainer", "lobsterman", "dairy farmer", "poultry worker",
+    "meat cutter", "butcher", "baker", "seamstress", "tailor", "shoe repairer", "locksmith", "exterminator", "tree trimmer",
+    "groundskeeper", "golf course superintendent", "union electrician", "longshoreman", "merchant marine", "Army veteran", "National Guard member",
+    "retired Marine", "corrections officer", "probation officer", "court reporter", "legal secretary", "home daycare provider",
+)
+PROFESSION_STATUS = ("retired ", "former ", "part-time ", "laid-off ", "semi-retired ", "")
+
+#: word pieces for invented proper names of places, firms and clinics ("Willowmere", "Coldstream", "Kestrel Bay")
+PLACE_HEADS = ("Willow", "Cold", "Red", "Harbor", "Kestrel", "Sun", "Bright", "Ash", "Green", "Oak", "Maple", "Stone", "River", "North",
+               "East", "West", "Silver", "Pine", "Cedar", "Fox", "Elm", "Birch", "Clear", "High", "Lake", "Mill", "Heron", "Falcon",
+               "Iron", "Copper", "Blue", "Glen", "Wren", "Thorn", "Summer", "Winter", "Rose", "Hawk", "Deer", "Fern", "Moss", "Bay")
+PLACE_TAILS = ("mere", "stream", "line", "hollow", "water", "grove", "field", "brook", "wood", "ridge", "ford", "haven", "gate", "crest",
+               "dale", "view", "point", "side", "vale", "hurst", "wick", "ton", "bury", "more", "land", "shore", "spring", "rock")
+PLACE_WORDS = ("Bay", "Valley", "Harbor", "Hill", "Creek", "Point", "Ridge", "Meadow", "Springs", "Pines", "Lakes", "Falls", "Crossing", "Commons")
+#: employer kinds written after a proper name ("Redline Freight", "Coldstream Mechanical")
+EMPLOYER_KINDS = ("Freight", "Mechanical", "Logistics", "Construction", "Electric", "Plumbing & Heating", "Landscaping", "Foods", "Bakery",
+                  "Manufacturing", "Tool & Die", "Auto Body", "Motors", "Trucking", "Roofing", "Builders", "Insurance", "Realty", "Credit Union",
+                  "Savings Bank", "Dental", "Veterinary Clinic", "Hardware", "Market", "Grocers", "Diner", "Brewing Co.", "Textiles", "Plastics",
+                  "Paper Co.", "Printing", "Seafood", "Farms", "Dairy", "Transit", "Moving & Storage", "Staffing", "Security", "Cleaning Services",
+                  "Public Schools", "School District", "Academy", "Country Club", "Marina", "Hotel", "Inn", "Senior Living", "Nursing Home",
+                  "Daycare", "Child Care Center", "Learning Center", "Fitness", "Software", "Systems", "Labs", "Consulting", "Engineering",
+                  "Energy", "Utilities", "Water District", "Sanitation", "Steel", "Lumber", "Quarry", "Shipyard", "Casino", "Distribution Center")
 
 DEPARTMENTS: Tuple[str, ...] = (
     "Internal Medicine", "Cardiology", "Cardiology Clinic", "Endocrinology",
@@ -107,6 +141,16 @@ DEPARTMENTS: Tuple[str, ...] = (
     "Cardiac Surgery", "Radiology", "Physical Therapy", "Heart Failure Clinic",
     "Anticoagulation Clinic", "Podiatry", "Dermatology", "Psychiatry", "Ophthalmology",
     "Women's Health", "Wound Care Center", "Pain Clinic", "Sleep Lab",
+    "Structural Heart Program", "Bariatric Surgery Program", "Memory Disorders Clinic", "Transplant Center", "Comprehensive Stroke Center",
+    "Cancer Center", "Breast Health Center", "Spine Center", "Sports Medicine", "Travel Medicine", "Tropical Medicine", "Adolescent Medicine",
+    "Palliative Care Service", "Hospice and Palliative Medicine", "Acute Care Surgery", "Trauma Surgery", "Hospital Medicine", "Inpatient Medicine",
+    "Labor and Delivery", "Maternal-Fetal Medicine", "Neonatal Intensive Care Unit", "NICU", "Pediatric Intensive Care Unit", "PICU",
+    "Surgical Intensive Care Unit", "SICU", "Cardiac Care Unit", "CCU", "Step-Down Unit", "Behavioral Health", "Addiction Medicine",
+    "Bridge Clinic", "Opioid Treatment Program", "Social Work", "Case Management", "Nutrition Services", "Speech Pathology",
+    "Occupational Therapy", "Audiology", "Otolaryngology", "ENT", "Plastic Surgery", "Hand Surgery", "Colorectal Surgery",
+    "Interventional Radiology", "Nuclear Medicine", "Electrophysiology", "Device Clinic", "Heart Rhythm Service", "Lipid Clinic",
+    "Department of Pathology and Laboratory Medicine", "Department of Surgery", "Department of Medicine", "Division of Cardiology",
+    "Division of General Internal Medicine", "Section of Infectious Diseases", "Genetics", "Medical Genetics", "Allergy and Immunology",
 )
 
 MONTHS = tuple(calendar.month_name)[1:]
@@ -489,6 +533,14 @@ class Surrogates:
                 ((f"{last} Rehabilitation Hospital", f"{last} Rehab"), 1),
             ],
         )  # type: ignore[misc]
+        if rng.random() < 0.35:  # an outpatient practice or clinic: i2b2 tags these HOSPITAL too
+            proper = weighted(rng, [(last, 2), (city, 2), (self.place_name(), 3), (f"{self.place_name()} {rng.choice(PLACE_WORDS)}", 1)])
+            kind = rng.choice(("Pediatrics", "Family Practice", "Family Medicine", "Women's Clinic", "Women's Health", "Cardiology Associates",
+                               "Primary Care", "Behavioral Health", "Orthopedic Associates", "Urgent Care", "Community Health Center",
+                               "Travel & Tropical Medicine", "Internal Medicine Associates", "Health Partners", "Medical Group",
+                               "Dermatology", "Eye Center", "Surgical Associates", "Kidney Care", "Physical Therapy", "Dialysis Center",
+                               "Nursing and Rehabilitation Center", "Skilled Nursing Facility", "Clinic", "Health Clinic", "Counseling Center"))
+            name, short = f"{proper} {kind}", f"{proper}"
         words = [w for w in name.replace("-", " ").split() if w[:1].isupper() and w not in ("St.",)]
         acronym = "".join(w[0] for w in words)
         if len(acronym) >= 3 and rng.random() < 0.5:
@@ -530,7 +582,22 @@ class Surrogates:
                     (f"{us.last_name()} Hospice", 1),
                 ],
             )  # type: ignore[return-value]
-        return us.company()
+        return weighted(
+            rng,
+            [
+                (us.company(), 3),
+                (f"{self.place_name()} {rng.choice(EMPLOYER_KINDS)}", 3),
+                (f"{us.last_name()} {rng.choice(EMPLOYER_KINDS)}", 2),
+                (f"{us.city()} {rng.choice(EMPLOYER_KINDS)}", 1),
+                (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)} {rng.choice(EMPLOYER_KINDS)}", 1),
+                (f"Little {rng.choice(('Acorns', 'Sprouts', 'Explorers', 'Lambs', 'Stars', 'Feet', 'Learners'))} {rng.choice(('Daycare', 'Preschool', 'Learning Center'))}", 0.5),
+                (f"{us.last_name()} & {us.last_name()}", 1),
+            ],
+        )  # type: ignore[return-value]
+
+    def place_name(self) -> str:
+        """An invented one-word place-like proper name: Willowmere, Coldstream, Ashgrove."""
+        return self.rng.choice(PLACE_HEADS) + self.rng.choice(PLACE_TAILS)
 
     def department(self) -> str:
         return self.rng.choice(DEPARTMENTS)
@@ -548,11 +615,19 @@ class Surrogates:
         )  # type: ignore[return-value]
 
     def profession(self) -> str:
-        if self.rng.random() < 0.2:
+        rng = self.rng
+        x = rng.random()
+        if x < 0.2:
             job = self.us.job()
             if "," not in job:
                 return job.lower()
-        return self.rng.choice(PROFESSIONS)
+        if x < 0.26:
+            return f"{rng.choice(PROFESSION_STATUS)}{rng.choice(PROFESSION_SCHOOLS)} {rng.choice(PROFESSION_SUBJECTS + ('',)) + ' ' if rng.random() < 0.6 else ''}teacher".replace("  ", " ")
+        if x < 0.38:
+            return f"{rng.choice(PROFESSION_STATUS)}{rng.choice(PROFESSION_TRADES)} {rng.choice(PROFESSION_TRADE_ROLES)}"
+        if x < 0.6:
+            return rng.choice(PROFESSION_STATUS) + rng.choice(PROFESSION_QUALIFIED)
+        return rng.choice(PROFESSIONS)
 
     # -- contacts ---------------------------------------------------------
     def phone(self) -> str:
