@@ -1,7 +1,7 @@
 """The whole project workflow on a tiny synthetic corpus (slow).
 
 synth → convert → train (a few steps) → convert-ood → sweep-bias → tune →
-evaluate → evaluate-ood → package → pip-install the wheel into a temporary
+calibrate → evaluate → evaluate-ood → package → pip-install the wheel into a temporary
 target → ``spacy.load("en_medner")`` in a fresh process.
 """
 import json
@@ -39,7 +39,7 @@ def test_project_workflow_end_to_end(tmp_path):
     ood = ROOT / "tests" / "fixtures" / "ood_notes"
     overrides = ["--vars.n_notes", "24", "--vars.config", "configs/tiny.cfg", "--vars.ood_dir", str(ood)]
     spacy_project = [sys.executable, "-m", "spacy", "project", "run"]
-    steps = ("synth", "convert", "train", "convert-ood", "sweep-bias", "tune", "evaluate", "evaluate-ood", "package")
+    steps = ("synth", "convert", "train", "convert-ood", "sweep-bias", "tune", "calibrate", "evaluate", "evaluate-ood", "package")
     for step in steps:
         _run(spacy_project + [step, ".", *overrides], cwd=project, env=env)
 
@@ -58,6 +58,11 @@ def test_project_workflow_end_to_end(tmp_path):
     assert (project / "metrics" / "errors.html").exists()
     tuned = load_config(project / "training" / "model-tuned" / "config.cfg")
     assert tuned["components"]["medner"]["entity_bias"] == choice["value"]
+    assert (project / "metrics" / "bias_curve.png").read_bytes()[:4] == b"\x89PNG"
+    calibration = json.loads((project / "metrics" / "calibration" / "calibration.json").read_text())
+    assert metrics["calibration"]["temperature"] == pytest.approx(calibration["temperature"])
+    assert metrics["calibration"]["ece"] == pytest.approx(calibration["after"]["ece"], abs=1e-3)
+    assert (project / "metrics" / "reliability.png").exists()
 
     wheel = project / "packages" / "en_medner-0.1.0" / "dist" / "en_medner-0.1.0-py3-none-any.whl"
     assert wheel.exists()
@@ -82,6 +87,7 @@ def test_project_workflow_end_to_end(tmp_path):
     assert meta["performance_ood"]["phi_token_recall"] == pytest.approx(held_out["token"]["r"])
     assert meta["performance_ood_all"]["phi_token_recall"] == pytest.approx(ood_metrics["token"]["r"])
     assert meta["entity_bias"]["value"] == choice["value"]
+    assert meta["performance"]["temperature"] == pytest.approx(calibration["temperature"])
     assert any(req.startswith("spacy_medner") for req in meta["requirements"])
     assert any(req.startswith("spacy-transformers") for req in meta["requirements"])
     readme = (project / "packages" / "en_medner-0.1.0" / "README.md").read_text()

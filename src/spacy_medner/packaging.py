@@ -54,6 +54,11 @@ def performance(metrics: Dict[str, Any]) -> Dict[str, Any]:
         perf["structured_token_recall"] = structured["token"]["r"]
     if metrics.get("speed", {}).get("words_per_second"):
         perf["words_per_second"] = metrics["speed"]["words_per_second"]
+    cal = metrics.get("calibration", {})
+    if cal.get("applicable"):
+        perf["entity_probability_ece"] = cal["ece"]
+        perf["entity_probability_brier"] = cal["brier"]
+        perf["temperature"] = cal.get("temperature")
     return perf
 
 
@@ -92,6 +97,20 @@ def model_card(meta: Dict[str, Any]) -> str:
             f"{curve_markdown(bias['curve'])}\n"
             "Change it at load time with `spacy.load(\"en_medner\", config={\"components\": {\"medner\": "
             "{\"entity_bias\": 2.0}}})` or on a loaded pipeline with `spacy_medner.configure(nlp, entity_bias=2.0)`.\n"
+        )
+    calibration = [
+        f"| {name} | {p['entity_probability_ece']:.4f} | {p['entity_probability_brier']:.4f} |"
+        for name, p in ((f"held-out {meta.get('dev_name', 'dev')} notes", perf), ("hand-written notes, held out", ood or {}))
+        if "entity_probability_ece" in p
+    ]
+    calibration_text = ""
+    if calibration:
+        calibration_text = (
+            "\n### Entity probabilities\n\n"
+            f"`doc.spans[\"medner\"].attrs[\"scores\"]` are exact CRF probabilities at temperature "
+            f"{perf.get('temperature') or 1.0:.3g} (fitted on the dev notes by `spacy_medner calibrate`). "
+            "A predicted entity counts as right when a gold entity matches it exactly.\n\n"
+            "| evaluation set | ECE (10 bins) | Brier |\n|---|---:|---:|\n" + "\n".join(calibration) + "\n"
         )
     return f"""# {meta['lang']}_{meta['name']} {meta['version']}
 
@@ -134,7 +153,7 @@ Synthetic-dev figures come from the same generator as the training notes and ove
 you will get. The out-of-distribution notes were written by hand in other styles: `entity_bias`
 was chosen on one half of them, and the held-out row is the other half. The PHI patterns were
 extended after looking at misses on both halves, so the structured figures there are optimistic.
-{bias_text}
+{bias_text}{calibration_text}
 ### Per label (held-out {meta.get('dev_name', 'dev')} notes, strict)
 
 | label | P | R | F |

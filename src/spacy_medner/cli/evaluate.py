@@ -19,6 +19,9 @@ from ..evaluation import (
     write_reports,
 )
 from ..evaluation.bias_curve import DEFAULT_BIASES, bias_curve, curve_markdown
+from ..evaluation.calibration import entity_calibration
+from ..evaluation.plots import bias_curve_png, reliability_png
+from ..pipeline.medner import DEFAULT_SPANS_KEY, medner_pipes
 from ..corpus.report import display_id
 from ..labels import LABEL_SCHEMES
 from ..quantize import encoder_quantization, quantize_encoder
@@ -171,6 +174,8 @@ def evaluate_command(
             f"({', '.join(sorted(gold_labels))}); is --gold-labels-scheme needed?"
         )
 
+    spans_key = next((pipe.spans_key for pipe in medner_pipes(nlp)), DEFAULT_SPANS_KEY)
+    metrics["calibration"] = entity_calibration(gold_docs, result.predicted, spans_key, medner_pipes(nlp))
     paths = write_reports(
         metrics,
         gold_docs,
@@ -193,6 +198,7 @@ def evaluate_command(
             raise _fail(str(err))
         atomic_write_text(output / "bias_curve.json", json.dumps(curve, indent=2) + "\n")
         atomic_write_text(output / "bias_curve.md", curve_markdown(curve))
+        bias_curve_png(curve, output / "bias_curve.png", chosen=medner_pipes(nlp)[0].entity_bias)
         msg.text(curve_markdown(curve))
     rows = [(name, f"{100 * p:.2f}", f"{100 * r:.2f}", f"{100 * f:.2f}") for name, p, r, f in summary_rows(metrics)]
     msg.table(rows, header=("Metric", "P", "R", "F"), aligns=("l", "r", "r", "r"), divider=True)
@@ -204,6 +210,10 @@ def evaluate_command(
     msg.text(f"{metrics['n_docs']} docs, {metrics['n_words']} words{rate}; {metrics['docs_with_errors']} docs with errors")
     if not metrics["spacy_scorer"]["agrees_with_strict"]:
         msg.warn("spaCy's Scorer differs from the character-offset strict score (tokenization mismatch)")
+    cal = metrics["calibration"]
+    if cal["applicable"]:
+        reliability_png(cal, output / "reliability.png", title=f"Reliability of entity probabilities: {data.name}")
+        msg.text(f"Entity probabilities: ECE {cal['ece']:.4f}, Brier {cal['brier']:.4f} ({cal['n_entities']} entities); reliability.png")
     msg.good(f"Wrote {paths['metrics_json']} and {paths['metrics_md']}")
     if paths["errors_html"] is not None:
         msg.warn(f"Wrote {paths['errors_html']}: it CONTAINS NOTE TEXT (use --no-errors-html to skip it)")

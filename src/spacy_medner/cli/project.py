@@ -16,6 +16,7 @@ import typer
 from wasabi import Printer
 
 from ..compose import configure
+from ..evaluation.plots import bias_curve_png
 from ..packaging import bias_choice, make_self_contained, model_card, package_meta
 from ..safe_io import InputGuard, UnsafeOutputError, atomic_to_disk, atomic_write_text
 from .app import app
@@ -90,6 +91,7 @@ def project_tune(
     choice_path: Path = typer.Option(..., "--choice", help="Where to write the choice (value, reason, curve) as JSON."),
     min_recall: float = typer.Option(0.97, "--min-recall", help="PHI token recall target."),
     min_precision: float = typer.Option(0.90, "--min-precision", help="PHI token precision floor."),
+    plot_path: Optional[Path] = typer.Option(None, "--plot", help="Also draw the curve, the targets and the choice as a PNG."),
 ) -> None:
     """Set the pipeline's entity_bias to the smallest value that meets the recall and precision targets."""
     import spacy
@@ -99,7 +101,11 @@ def project_tune(
         msg.fail(f"--bias-curve {bias_curve_path}: no such file; run evaluate --bias-sweep first")
         raise typer.Exit(1)
     try:
-        InputGuard([model_dir, bias_curve_path]).check_folder(output_dir)
+        guard = InputGuard([model_dir, bias_curve_path])
+        guard.check_folder(output_dir)
+        guard.check(choice_path, "--choice")
+        if plot_path is not None:
+            guard.check(plot_path, "--plot")
     except UnsafeOutputError as err:
         msg.fail(str(err))
         raise typer.Exit(1)
@@ -108,6 +114,9 @@ def project_tune(
     configure(nlp, "medner", entity_bias=choice["value"])
     atomic_to_disk(nlp, output_dir)
     atomic_write_text(choice_path, json.dumps(choice, indent=2) + "\n")
+    if plot_path is not None:
+        bias_curve_png(choice["curve"], plot_path, chosen=choice["value"], min_recall=min_recall, min_precision=min_precision,
+                       title="PHI token recall and precision against entity_bias (out-of-distribution tuning notes)")
     msg.good(f"entity_bias {choice['value']:g}: {choice['reason']}")
 
 

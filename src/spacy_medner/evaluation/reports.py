@@ -92,6 +92,20 @@ def metrics_markdown(metrics: Dict[str, Any]) -> str:
             f"{_fmt(s['f'])} | {_fmt(r['p'])} | {_fmt(r['r'])} | {_fmt(r['f'])} | "
             f"{_fmt(tr['r']) if tr else '-'} |"
         )
+    cal = metrics.get("calibration")
+    if cal and cal.get("applicable"):
+        t = cal.get("temperature")
+        lines += [
+            "",
+            "## Calibration of entity probabilities",
+            "",
+            f"{cal['n_entities']} predicted entities (a correct one matches a gold entity exactly); "
+            f"temperature {t:g}." if t is not None else f"{cal['n_entities']} predicted entities.",
+            "",
+            f"ECE ({cal['n_bins']} bins): {cal['ece']:.4f}; Brier: {cal['brier']:.4f}; "
+            f"mean probability {_fmt(cal['mean_prob'] or 0.0)}% against {_fmt(cal['accuracy'] or 0.0)}% correct. "
+            "Reliability diagram: reliability.png.",
+        ]
     check = metrics.get("spacy_scorer")
     if check:
         verdict = "agrees" if check["agrees_with_strict"] else "differs (tokenization mismatch)"

@@ -562,7 +562,9 @@ def _lattice_for(
     emissions: Sequence[Floats2d],
     tag_masks: Optional[Sequence[ArrayXd]] = None,
     entity_bias: float = 0.0,
+    temperature: float = 1.0,
 ) -> Lattice:
+    """The constrained lattice of a batch; ``temperature`` divides every potential."""
     xp = model.ops.xp
     K = model.get_dim("nO")
     E, lengths = _pad(xp, emissions, K)
@@ -570,15 +572,10 @@ def _lattice_for(
         E = E.copy()
         E[:, :, 1:] += entity_bias
     mask = _pad(xp, tag_masks, K, fill=True, dtype=bool)[0] if tag_masks is not None else None
-    return make_lattice(
-        xp,
-        E,
-        lengths,
-        model.get_param("transitions"),
-        model.get_param("start"),
-        model.get_param("end"),
-        tag_mask=mask,
-    )
+    T, start, end = model.get_param("transitions"), model.get_param("start"), model.get_param("end")
+    if temperature != 1.0:
+        E, T, start, end = E / temperature, T / temperature, start / temperature, end / temperature
+    return make_lattice(xp, E, lengths, T, start, end, tag_mask=mask)
 
 
 def _gold_masks(xp: Any, gold: Sequence[Union[Ints1d, ArrayXd]], K: int) -> List[ArrayXd]:
@@ -730,6 +727,7 @@ def crf_decode_with_confidence(
     emissions: Sequence[Floats2d],
     tag_masks: Optional[Sequence[ArrayXd]] = None,
     entity_bias: float = 0.0,
+    temperature: float = 1.0,
 ) -> Tuple[List[Ints1d], List[List[Tuple[int, int, float]]]]:
     """Viterbi paths plus the exact probability of each decoded entity.
 
@@ -737,10 +735,15 @@ def crf_decode_with_confidence(
     for its entities (token offsets, ``end`` exclusive): the marginal
     probability that the CRF assigns exactly those tags to exactly that span.
     ``entity_bias`` moves the decoding only: probabilities are the model's own.
+    ``temperature`` moves the probabilities only: they are those of the CRF
+    with every potential divided by it, and the decoding never sees it.
     """
     xp = model.ops.xp
-    lat = _lattice_for(model, emissions, tag_masks)
-    decode_lat = _lattice_for(model, emissions, tag_masks, entity_bias) if entity_bias else lat
+    lat = _lattice_for(model, emissions, tag_masks, temperature=temperature)
+    if entity_bias or temperature != 1.0:
+        decode_lat = _lattice_for(model, emissions, tag_masks, entity_bias)
+    else:
+        decode_lat = lat
     paths, _ = viterbi(decode_lat)
     logZ, alpha, beta = forward_backward(lat)
     rows, starts, ends = _entity_segments(xp, paths, lat)

@@ -166,6 +166,21 @@ class MedNER(TrainablePipe):
         self._entity_bias = float(value)
 
     @property
+    def temperature(self) -> float:
+        """Divides every CRF potential before the entity probabilities are computed (1.0: none).
+
+        Fitted after training (``spacy_medner calibrate``) and saved in ``cfg``;
+        it moves the probabilities only, never the decoded entities.
+        """
+        return float(self.cfg.get("temperature", 1.0))
+
+    @temperature.setter
+    def temperature(self, value: float) -> None:
+        if not value > 0:
+            raise ValueError(f"[{self.name}] temperature must be positive, got {value!r}")
+        self.cfg["temperature"] = float(value)
+
+    @property
     def patterns(self) -> List[Dict[str, str]]:
         """The PHI patterns (see :mod:`.patterns`); saved with the pipe."""
         return list(self.cfg.get("patterns", []))
@@ -194,13 +209,24 @@ class MedNER(TrainablePipe):
         PHI pattern matches constrain the decoding: their tokens may only take
         the pattern's tags, and the CRF decodes everything else around them.
         """
+        return self.decode(*self.lattice_inputs(docs))
+
+    def lattice_inputs(self, docs: Iterable[Doc]) -> Tuple[List[Floats2d], List[numpy.ndarray], List[List[RuleMatch]]]:
+        """What the CRF decodes: per doc the emissions, the allowed-tag mask and the pattern matches."""
         docs = list(docs)
         rules = [self._applicable_rules(doc) for doc in docs]
         if not any(len(doc) for doc in docs):
-            return [numpy.zeros((len(doc),), dtype="int64") for doc in docs], [[] for _ in docs], rules
-        emissions = self.model.predict(docs)
-        masks = self._tag_masks(docs, rules=rules)
-        paths, spans = crf_decode_with_confidence(self.crf, emissions, masks, entity_bias=self.entity_bias)
+            K = n_tags(len(self.labels))
+            return [numpy.zeros((0, K), dtype="float32") for _ in docs], [numpy.ones((0, K), dtype=bool) for _ in docs], rules
+        return self.model.predict(docs), self._tag_masks(docs, rules=rules), rules
+
+    def decode(self, emissions: List[Floats2d], masks: List[numpy.ndarray], rules: List[List[RuleMatch]]) -> Predictions:
+        """Viterbi paths (moved by ``entity_bias``) and entity probabilities (at ``temperature``)."""
+        if not any(len(e) for e in emissions):
+            return [numpy.zeros((len(e),), dtype="int64") for e in emissions], [[] for _ in emissions], rules
+        paths, spans = crf_decode_with_confidence(
+            self.crf, emissions, masks, entity_bias=self.entity_bias, temperature=self.temperature
+        )
         return [self.model.ops.to_numpy(p) for p in paths], spans, rules
 
     def set_annotations(self, docs: Iterable[Doc], predictions: Predictions) -> None:
