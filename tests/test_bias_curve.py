@@ -95,3 +95,21 @@ def test_tune_saves_the_chosen_bias_and_package_meta_records_both_sets():
     card = model_card({**meta, "pipeline": ["medner"], "labels": {"medner": ["DATE"]}})
     assert "SYNTHETIC" in card and "out-of-distribution notes, held out (40)" in card
     assert "| 97.00 | 91.00 |" in card and "**2**" in card
+
+
+def test_decoding_cached_crf_inputs_equals_running_the_pipeline():
+    """The sweep runs the encoder once and re-decodes: the same entities and scores as nlp.pipe at each bias."""
+    import numpy
+
+    from spacy_medner.evaluation.crf_inputs import crf_inputs
+
+    nlp, gold = _gold_and_nlp()
+    pipe = nlp.get_pipe("medner")
+    texts = [doc.text for doc in gold] + [""]
+    cached = crf_inputs(nlp, texts, batch_size=2)
+    for bias in (-3.0, 0.0, 3.0):
+        pipe.entity_bias = bias
+        for fast, slow in zip(cached.annotate(), nlp.pipe(texts, batch_size=2)):
+            assert [(e.start_char, e.end_char, e.label_) for e in fast.ents] == [(e.start_char, e.end_char, e.label_) for e in slow.ents]
+            numpy.testing.assert_allclose(fast.spans["medner"].attrs["scores"], slow.spans["medner"].attrs["scores"], rtol=1e-6)
+    assert any(len(doc.ents) for doc in cached.annotate()), "the test should see some entities"

@@ -27,6 +27,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .crf_inputs import crf_inputs
 from .entities import doc_entities
 
 DEFAULT_BINS = 10
@@ -144,26 +145,15 @@ class CachedLattices:
 
 
 def cache_lattices(nlp: Language, gold_docs: Sequence[Doc], batch_size: int = 32) -> Tuple[CachedLattices, List[Doc]]:
-    """Run ``nlp`` once over the gold texts, up to and including its medner pipe; keep the CRF's inputs.
+    """Run ``nlp`` once over the gold texts up to its medner pipe; keep the CRF's inputs per doc.
 
-    Returns the cache and the docs that medner annotated (at its current
-    temperature). Components after medner are not run: only its spans matter here.
+    Returns the cache and the docs as medner annotates them at its current temperature.
     """
-    from ..pipeline.medner import medner_pipes
-
-    pipes = medner_pipes(nlp)
-    if len(pipes) != 1:
-        raise ValueError(f"calibration needs exactly one medner component, found {len(pipes)}")
-    pipe = pipes[0]
-    names = [n for n, _ in nlp.pipeline]
-    after = names[next(i for i, (_, p) in enumerate(nlp.pipeline) if p is pipe) :]
-    with nlp.select_pipes(disable=after):
-        docs = list(nlp.pipe((doc.text for doc in gold_docs), batch_size=batch_size))
+    inputs = crf_inputs(nlp, [doc.text for doc in gold_docs], batch_size=batch_size)
+    docs = inputs.annotate()
+    pipe = inputs.pipe
     cache = CachedLattices(pipe, [], [], [])
-    for start in range(0, len(docs), batch_size):
-        batch = docs[start : start + batch_size]
-        emissions, masks, rules = pipe.lattice_inputs(batch)
-        pipe.set_annotations(batch, pipe.decode(emissions, masks, rules))
+    for _, _, (emissions, masks, _) in inputs.batches:
         cache.emissions.extend(emissions)
         cache.masks.extend(masks)
     for gold_doc, doc in zip(gold_docs, docs):
