@@ -323,19 +323,29 @@ def test_no_nan_at_extreme_emissions(magnitude):
         assert all(0.0 <= p <= 1.0 for _, _, p in doc_spans)
 
 
-def test_underflow_fallback_keeps_only_feasible_path():
-    """The only valid path has a score far below the blocked best one."""
+def test_extreme_scores_in_float32_match_brute_force_in_float64():
+    """Scores of ±50 in float32: loss, log Z and the best score equal exact float64 enumeration.
+
+    Several paths tie at the best score (e.g. B I L and O O O), so the check is on
+    the score, not on which tied path Viterbi returns.
+    """
     K = 5
     E = numpy.full((3, K), -50.0, dtype="float32")
     E[0, 1] = 50.0  # B at t=0 ...
     E[1, 0] = 60.0  # ... then O is forbidden after B
-    E[2, 3] = -40.0  # L-X is the only way to close
+    E[2, 3] = -40.0  # L closes the entity
+    params = tuple(numpy.zeros(shape) for shape in ((K, K), (K,), (K,)))
+    enum = _brute_force(E.astype("float64"), *params, allowed=biluo_constraints(1))
+    gold = (1, 2, 3)
+    expected_loss = _logsumexp(enum.values()) - enum[gold]
     model = _model(K, dtype="float32")
-    loss, d_em = crf_nll_loss(model, [E], [numpy.asarray([1, 2, 3])])
-    assert numpy.isfinite(loss)
+    loss, d_em = crf_nll_loss(model, [E], [numpy.asarray(gold)])
+    assert loss == pytest.approx(expected_loss, abs=1e-4)
     assert all(numpy.isfinite(d).all() for d in d_em)
-    paths, _ = crf_viterbi(model, [E])
+    paths, scores = crf_viterbi(model, [E])
     _assert_valid_biluo(paths[0].tolist(), K)
+    assert float(scores[0]) == pytest.approx(max(enum.values()), abs=1e-4)
+    assert enum[tuple(paths[0].tolist())] == pytest.approx(max(enum.values()), abs=1e-4)
 
 
 def test_float32_and_float64_agree():

@@ -42,7 +42,7 @@ CATEGORY_TYPES: Dict[str, Tuple[str, ...]] = {
     ),
 }
 
-#: The 25 TYPEs.
+#: The 30 TYPEs (i2b2 2014 TYPEs, plus PHI quirks such as LOCATION-OTHER).
 TYPES: Tuple[str, ...] = tuple(t for types in CATEGORY_TYPES.values() for t in types)
 #: The element names; ``PHI`` is the quirk element whose category comes from TYPE.
 CATEGORIES: Tuple[str, ...] = tuple(CATEGORY_TYPES)
@@ -75,17 +75,6 @@ HIPAA_TYPES: Tuple[str, ...] = (
 #: PHI TYPEs with a shape, which the pattern stage covers (the >= 99.5% recall target).
 STRUCTURED_TYPES: Tuple[str, ...] = ("EMAIL", "URL", "IPADDR", "SSN", "PHONE", "FAX", "ZIP", "DATE", "AGE")
 LABEL_SCHEMES: Tuple[str, ...] = ("type", "category", "hipaa")
-
-
-def labels_for_scheme(scheme: str) -> Tuple[str, ...]:
-    """All labels a scheme can produce."""
-    if scheme == "type":
-        return TYPES
-    if scheme == "category":
-        return CATEGORIES
-    if scheme == "hipaa":
-        return HIPAA_TYPES
-    raise ValueError(f"Unknown label scheme {scheme!r}; expected one of {LABEL_SCHEMES}")
 
 
 def map_label(type_: str, scheme: str) -> Optional[str]:

@@ -8,7 +8,7 @@ per-label P, R and F over every label seen in the gold *or* the predictions
 (a label only ever predicted counts with P = R = F = 0); with no label at all
 macro is 0.0.
 """
-from typing import Dict, Mapping, Tuple
+from typing import Dict, Mapping
 
 from spacy.scorer import PRFScore
 
@@ -54,9 +54,3 @@ def summarize(per_label: Mapping[str, PRFScore]) -> Dict[str, object]:
 def ratio(numerator: int, denominator: int) -> float:
     """``numerator / denominator``, 0.0 when the denominator is 0 (spaCy's convention)."""
     return numerator / denominator if denominator else 0.0
-
-
-def prf_from_counts(tp: int, fp: int, fn: int) -> Tuple[float, float, float]:
-    """(P, R, F) of raw counts with spaCy's zero-denominator convention."""
-    score = PRFScore(tp=tp, fp=fp, fn=fn)
-    return float(score.precision), float(score.recall), float(score.fscore)
