@@ -33,7 +33,7 @@ RECORDS_PER_PATIENT = ((1, 0.15), (2, 0.25), (3, 0.25), (4, 0.2), (5, 0.15))
 #: fraction of tags written with the release's quirk element ``PHI``
 QUIRK_RATE = 0.02
 #: fraction of dictatable notes that carry ``Dictated by / Transcribed by`` lines
-DICTATION_RATE = 0.15
+DICTATION_RATE = 0.25
 #: fraction of notes printed ALL-CAPS, PHI included (legacy systems)
 UPPER_RATE = 0.06
 

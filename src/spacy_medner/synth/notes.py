@@ -284,6 +284,12 @@ def clinic_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.line("{dep}", dep=Phi("DEPARTMENT", ctx.author.department))
     if rng.random() < 0.1:
         b.line("{e}", e=Phi("EMAIL", ctx.author.email))
+    if rng.random() < 0.5:  # reference initials: author / typist ("AK/sb", "LTF:DMK")
+        typist = ctx.sur.person().initials
+        if rng.random() < 0.5:
+            b.blank()
+        b.line("{a}" + rng.choice(("/", "/", ":", " / ")) + "{t}", a=Phi("DOCTOR", ctx.author.person.initials),
+               t=Phi("DOCTOR", typist.lower() if rng.random() < 0.6 else typist))
     extras_block(ctx, forced)
     if rng.random() < 0.5:
         cc = [ctx.doctor(c) for c in rng.sample(p.specialists, k=1)]
