@@ -4,9 +4,8 @@
         [--dev-spacy DEV.spacy] [--n-texts 200 --batch-size 32 --repeats 5] [--json OUT]
 
 Times, interleaved as in measure.py (medians): the tokenizer alone, medner with only its transformer, the
-medner pipe alone on transformer-annotated docs, full medner, full medner with the Hugging Face model inside
-the transformer component quantized (`torch.ao.quantization.quantize_dynamic`, nn.Linear -> int8), and the
-HF pipeline. With --dev-spacy, also the dev F1 (spaCy Scorer) of medner before and after quantization.
+medner pipe alone on transformer-annotated docs, full medner, full medner with the shipped int8 encoder
+(`spacy_medner.quantize_encoder`, the recipe of `deid --int8`), and the HF pipeline on the same backbone. With --dev-spacy, also the dev F1 (spaCy Scorer) of medner before and after quantization.
 A measurement, not a feature: nothing here changes the package.
 """
 from __future__ import annotations
@@ -34,19 +33,33 @@ def _interleaved(runners: Dict[str, Callable[[], object]], repeats: int) -> Dict
 
 
 def quantize_transformer(nlp) -> None:
-    """Replace the HF model inside the spacy-transformers component by its int8 dynamic quantization."""
-    import torch
+    """The shipped int8 switch (spacy_medner.quantize_encoder): the recipe that `deid --int8` runs."""
+    from spacy_medner.quantize import quantize_encoder
 
-    shim = nlp.get_pipe("transformer").model.layers[0].shims[0]
-    quantized = torch.ao.quantization.quantize_dynamic(shim._model, {torch.nn.Linear}, dtype=torch.qint8)
-    shim._model = quantized  # what the shim's forward calls
-    shim._hfmodel.transformer = quantized
+    quantize_encoder(nlp)
+
+
+def untrained_hf_model(backbone: str, labels: List[str], out: Path) -> Path:
+    """A token-classification model on ``backbone`` with a fresh head: the HF pipeline's speed, not its accuracy."""
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    from spacy_medner.layers.transformer import resolve_transformer_name
+
+    name = resolve_transformer_name(backbone)
+    tags = ["O"] + [f"{p}-{label}" for label in labels for p in ("B", "I")]
+    model = AutoModelForTokenClassification.from_pretrained(
+        name, num_labels=len(tags), id2label=dict(enumerate(tags)), label2id={t: i for i, t in enumerate(tags)})
+    model.save_pretrained(out)
+    AutoTokenizer.from_pretrained(name).save_pretrained(out)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--medner", type=Path, required=True)
-    parser.add_argument("--hf", type=Path, required=True)
+    parser.add_argument("--hf", type=str, required=True,
+                        help="A trained HF token-classification model folder, or 'bundled' (any backbone name) for the "
+                             "same backbone with an untrained head: the speed is the same, the accuracy is not measured")
     parser.add_argument("--dev", type=Path, required=True)
     parser.add_argument("--dev-spacy", type=Path, default=None)
     parser.add_argument("--n-texts", type=int, default=200)
@@ -68,7 +81,13 @@ def main() -> None:
     nlp = spacy.load(args.medner)
     nlp_q = spacy.load(args.medner)
     quantize_transformer(nlp_q)
-    hf = pipeline("token-classification", model=str(args.hf), tokenizer=str(args.hf),
+    hf_dir = Path(args.hf)
+    if not hf_dir.is_dir():
+        import tempfile
+
+        labels = sorted({label for _, tags in sentences for tag in tags if tag != "O" for label in [tag[2:]]})
+        hf_dir = untrained_hf_model(args.hf, labels, Path(tempfile.mkdtemp()) / "hf")
+    hf = pipeline("token-classification", model=str(hf_dir), tokenizer=str(hf_dir),
                   aggregation_strategy="first", device=-1, batch_size=bs)
     crf_name = next(n for n in nlp.pipe_names if n != "transformer")
     with nlp.select_pipes(enable=["transformer"]):
