@@ -455,3 +455,47 @@ def test_layer_initialises_from_output_width_and_is_identity():
     with pytest.raises(ValueError):
         bad = LinearChainCRF(12)
         bad.initialize()
+
+
+def _naive_segment_log_probs(E, T, s, e, allowed, path, segments):
+    """Plain float64 log-space forward-backward, one loop per step: log P(y[a:b+1] = path[a:b+1])."""
+    trans_ok, start_ok, end_ok = allowed
+    T = numpy.where(trans_ok, T, -numpy.inf)
+    s = numpy.where(start_ok, s, -numpy.inf)
+    e = numpy.where(end_ok, e, -numpy.inf)
+    n, K = E.shape
+    alpha = numpy.full((n, K), -numpy.inf)
+    beta = numpy.full((n, K), -numpy.inf)
+    alpha[0] = s + E[0]
+    for t in range(1, n):
+        alpha[t] = numpy.logaddexp.reduce(alpha[t - 1][:, None] + T, axis=0) + E[t]
+    beta[n - 1] = e
+    for t in range(n - 2, -1, -1):
+        beta[t] = numpy.logaddexp.reduce(T + (E[t + 1] + beta[t + 1])[None, :], axis=1)
+    log_Z = numpy.logaddexp.reduce(alpha[n - 1] + e)
+    out = []
+    for a, b in segments:
+        inner = sum(T[path[t - 1], path[t]] + E[t, path[t]] for t in range(a + 1, b + 1))
+        out.append(alpha[a, path[a]] + inner + beta[b, path[b]] - log_Z)
+    return numpy.asarray(out)
+
+
+def test_span_probabilities_of_long_notes_with_large_scores_match_float64():
+    """float32 emissions of magnitude ~60 over 1,500 tokens: the sums reach 1e5, where float32 keeps ~0.01.
+
+    The lattice runs in float64, so span probabilities equal a plain float64 forward-backward.
+    """
+    K, n = 9, 1500
+    rng = numpy.random.default_rng(4)
+    E = (rng.normal(size=(n, K)) * 20 + 40).astype("float32")
+    E[:, 1:] -= 45.0  # mostly O, with entities here and there
+    params = [p.astype("float32") for p in _random_params(rng, K, scale=3.0)]
+    model = _model(K, params, dtype="float32")
+    paths, spans = crf_decode_with_confidence(model, [E])
+    path = paths[0].tolist()
+    segments = [(a, b - 1) for a, b, _ in spans[0]]
+    assert len(segments) > 20
+    expected = numpy.exp(numpy.minimum(_naive_segment_log_probs(
+        E.astype("float64"), *(p.astype("float64") for p in params), biluo_constraints(2), path, segments), 0.0))
+    got = numpy.asarray([p for _, _, p in spans[0]])
+    numpy.testing.assert_allclose(got, expected, atol=1e-6)

@@ -564,15 +564,22 @@ def _lattice_for(
     entity_bias: float = 0.0,
     temperature: float = 1.0,
 ) -> Lattice:
-    """The constrained lattice of a batch; ``temperature`` divides every potential."""
+    """The constrained lattice of a batch, in float64; ``temperature`` divides every potential.
+
+    Always float64: forward-backward adds scores over the whole note, and a span's
+    probability is a difference of such sums (``α + path + β − log Z``). With
+    emissions in the tens and notes of thousands of tokens those sums reach 1e5,
+    where float32 keeps about 0.01 and a span probability could be off by tens of
+    percent. The CRF is a few percent of inference, so the cost is small.
+    """
     xp = model.ops.xp
     K = model.get_dim("nO")
-    E, lengths = _pad(xp, emissions, K)
+    E, lengths = _pad(xp, emissions, K, dtype="float64")
     if entity_bias:
         E = E.copy()
         E[:, :, 1:] += entity_bias
     mask = _pad(xp, tag_masks, K, fill=True, dtype=bool)[0] if tag_masks is not None else None
-    T, start, end = model.get_param("transitions"), model.get_param("start"), model.get_param("end")
+    T, start, end = (xp.asarray(model.get_param(name), dtype="float64") for name in ("transitions", "start", "end"))
     if temperature != 1.0:
         E, T, start, end = E / temperature, T / temperature, start / temperature, end / temperature
     return make_lattice(xp, E, lengths, T, start, end, tag_mask=mask)
