@@ -244,6 +244,12 @@ def ed_triage(ctx: NoteContext, forced: Sequence[str]) -> None:
         u=Phi("USERNAME", _nurse(ctx).username))
 
 
+#: terse events written with a month/day date in nursing notes
+TERSE_DATED = ("last bm", "last bm was", "foley placed", "foley d/c'd", "piv placed", "piv changed", "dsg changed", "blood cx drawn",
+               "next inr", "inr due", "pt/ot eval", "ct scheduled", "echo done", "tele since", "admitted", "transfused 1u prbc",
+               "last dose of abx", "central line placed", "diet advanced", "oob since")
+
+
 def nursing_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     rng, b, p = ctx.rng, ctx.b, ctx.patient
     _maybe_date(ctx, 0.6)
@@ -266,6 +272,9 @@ def nursing_note(ctx: NoteContext, forced: Sequence[str]) -> None:
         specials.append(lambda: say(ctx, rng.choice(("transferred to rm {r}", "moved to {r} for tele")), r=Phi("ROOM", ctx.sur.room())))
     if rng.random() < 0.2:
         specials.append(lambda: say(ctx, rng.choice(("pt's wallet and phone sent home w/ {n}", "belongings given to {n}")), n=ctx.sur.relative_name(p.relative, "terse")))
+    for _ in range(rng.choice((0, 1, 1, 2))):  # terse event dates: "last bm 3/2", "piv placed 3/11"
+        specials.append(lambda: say(ctx, rng.choice(TERSE_DATED) + " {d}" + rng.choice(("", ", no issues", " per pt", " per report")),
+                                    d=Phi("DATE", format_date(ctx.days(-6, 3), rng.choice(("md", "md", "mmdd", "md"))))))
     entries: List = [lambda f=f: b.add(f) for f in findings] + specials
     rng.shuffle(entries)
     if rng.random() < 0.3:
