@@ -19,7 +19,8 @@ from spacy_medner.evaluation.calibration import (
     reliability_bins,
     rescore,
 )
-from spacy_medner.layers.crf import biluo_constraints, crf_decode_with_confidence
+from spacy_medner.layers.biluo import biluo_constraints
+from spacy_medner.layers.crf import crf_decode_with_confidence
 
 from .test_crf_layer import _brute_force, _logsumexp, _model, _random_params
 from .test_pipe_medner import TRAIN_DATA, _examples, _nlp

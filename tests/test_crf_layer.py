@@ -7,18 +7,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from thinc.api import NumpyOps
 
+from spacy_medner.layers.biluo import biluo_constraints, n_tags, tag_names
 from spacy_medner.layers.crf import (
+    CRFLoss,
     LinearChainCRF,
-    biluo_constraints,
     crf_decode_with_confidence,
     crf_marginals,
     crf_nll_loss,
     crf_viterbi,
+)
+from spacy_medner.layers.lattice import (
     forward_backward,
     make_lattice,
-    n_tags,
     pairwise_marginal_sums,
-    tag_names,
     token_marginals,
     viterbi,
 )
@@ -266,7 +267,7 @@ def test_peaked_biluo_scores_need_no_log_space_fallback(monkeypatch):
     own maximum keeps an unlikely entity's continuation from underflowing next to O. Shifting by
     the block's maximum did not, and fell back to the slow log-space sum at every step.
     """
-    import spacy_medner.layers.crf as crf
+    import spacy_medner.layers.lattice as crf
 
     K = n_tags(6)
     rng = numpy.random.default_rng(5)
@@ -499,3 +500,50 @@ def test_span_probabilities_of_long_notes_with_large_scores_match_float64():
         E.astype("float64"), *(p.astype("float64") for p in params), biluo_constraints(2), path, segments), 0.0))
     got = numpy.asarray([p for _, _, p in spans[0]])
     numpy.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_crf_loss_object_matches_the_function_and_get_loss_leaves_the_parameters_alone():
+    K = 9
+    rng = numpy.random.default_rng(8)
+    params = _random_params(rng, K)
+    E = [rng.normal(size=(n, K)) for n in (4, 7)]
+    gold = [numpy.asarray([0, 1, 3, 0]), numpy.asarray([-1, 0, 4, 0, 5, 7, 0])]
+    reference = _model(K, params)
+    loss_ref, d_ref = crf_nll_loss(reference, E, gold)
+    model = _model(K, params)
+    assert CRFLoss(model).get_loss(E, (gold, None)) == pytest.approx(loss_ref)
+    assert not model.has_grad("transitions")
+    d_scores, loss = CRFLoss(model)(E, (gold, None))
+    assert loss == pytest.approx(loss_ref)
+    for a, b in zip(d_scores, d_ref):
+        numpy.testing.assert_allclose(a, b)
+    numpy.testing.assert_allclose(model.get_grad("transitions"), reference.get_grad("transitions"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=1, max_size=5), st.integers(0, 10_000))
+def test_pairwise_marginals_sum_to_one_per_transition(lengths, seed):
+    """Σ_ij P(y_t = i, y_t+1 = j) = 1 for every real transition: n − 1 per sequence."""
+    K = 9
+    rng = numpy.random.default_rng(seed)
+    N = max(lengths)
+    E = rng.normal(size=(len(lengths), N, K)) * 5
+    lat = make_lattice(xp, E, numpy.asarray(lengths), *_random_params(rng, K, scale=2.0))
+    log_Z, alpha, beta = forward_backward(lat)
+    total = pairwise_marginal_sums(lat, log_Z, alpha, beta).sum()
+    assert total == pytest.approx(sum(max(n - 1, 0) for n in lengths), abs=1e-8)
+
+
+def test_transition_gradient_in_float32_matches_float64_at_extreme_magnitudes():
+    """Emissions of magnitude ~100 over 600 tokens: d_T (expected minus gold transition counts) as in float64."""
+    K = 9
+    rng = numpy.random.default_rng(6)
+    E64 = rng.normal(size=(600, K)) * 40 + 60
+    params = _random_params(rng, K, scale=4.0)
+    gold = [numpy.where(rng.random(600) < 0.5, -1, 0)]
+    m64 = _model(K, params)
+    m32 = _model(K, [p.astype("float32") for p in params], dtype="float32")
+    l64, _ = crf_nll_loss(m64, [E64], gold)
+    l32, _ = crf_nll_loss(m32, [E64.astype("float32")], gold)
+    assert l32 == pytest.approx(l64, rel=1e-6)
+    numpy.testing.assert_allclose(m32.get_grad("transitions"), m64.get_grad("transitions"), atol=1e-3)

@@ -19,7 +19,8 @@ from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
-from ..layers.crf import crf_decode_with_confidence, crf_nll_loss, n_labels_for_tags, n_tags, tag_names
+from ..layers.biluo import B_, I_, L_, U_, boundary_tags, first_tag, n_labels_for_tags, n_tags, tag_names
+from ..layers.crf import CRFLoss, crf_decode_with_confidence
 from .patterns import PatternMatcher, RuleMatch, default_patterns, validate_patterns
 
 DEFAULT_MEDNER_MODEL = """
@@ -292,7 +293,7 @@ class MedNER(TrainablePipe):
         validate_examples(examples, "MedNER.get_loss")
         gold = [self._gold_tag_ids(eg) for eg in examples]
         masks = self._tag_masks([eg.predicted for eg in examples], gold=gold)
-        loss, d_scores = crf_nll_loss(self.crf, scores, gold, masks)
+        d_scores, loss = CRFLoss(self.crf)(scores, (gold, masks))
         if not numpy.isfinite(loss):
             raise ValueError(Errors.E910.format(name=self.name))
         return loss, d_scores
@@ -391,7 +392,7 @@ class MedNER(TrainablePipe):
         """
         K = n_tags(len(self.labels))
         n_labels = n_labels_for_tags(K)
-        boundary_tags = numpy.concatenate([1 + 4 * numpy.arange(n_labels) + k for k in (0, 2, 3)])
+        boundaries = boundary_tags(n_labels)
         label_index = {label: i for i, label in enumerate(self.labels)}
         keep_existing = self._keeps_existing()
         masks = []
@@ -399,19 +400,19 @@ class MedNER(TrainablePipe):
             mask = numpy.ones((len(doc), K), dtype=bool)
             space = numpy.fromiter((t.is_space for t in doc), dtype=bool, count=len(doc))
             if space.any():
-                mask[numpy.ix_(space, boundary_tags)] = False
+                mask[numpy.ix_(space, boundaries)] = False
             if keep_existing and doc.ents:
                 for ent in doc.ents:
                     mask[ent.start : ent.end, 1:] = False
             for match in rules[i] if rules is not None else ():
-                first = 1 + 4 * label_index[match.label]
+                first = first_tag(label_index[match.label])
                 mask[match.start : match.end] = False
                 if match.end - match.start == 1:
-                    mask[match.start, first + 3] = True
+                    mask[match.start, first + U_] = True
                 else:
-                    mask[match.start, first] = True
-                    mask[match.start + 1 : match.end - 1, first + 1] = True
-                    mask[match.end - 1, first + 2] = True
+                    mask[match.start, first + B_] = True
+                    mask[match.start + 1 : match.end - 1, first + I_] = True
+                    mask[match.end - 1, first + L_] = True
             if gold is not None:
                 known = gold[i] >= 0
                 mask[numpy.nonzero(known)[0], gold[i][known]] = True
