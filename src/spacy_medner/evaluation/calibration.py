@@ -186,7 +186,7 @@ def rescore(cache: CachedLattices, temperature: float, batch_size: int = 64) -> 
     return ScoredEntities(numpy.asarray(probs, dtype="float64"), flat)
 
 
-def fit_temperature(cache: CachedLattices, doc_index: Optional[Sequence[int]] = None, iterations: int = 30) -> float:
+def fit_temperature(cache: CachedLattices, doc_index: Optional[Sequence[int]] = None, iterations: int = 20) -> float:
     """The temperature minimising the log loss of entity correctness (golden-section search on log T).
 
     ``doc_index`` restricts the fit to some documents of the cache (for cross-fitting).
@@ -207,7 +207,7 @@ def fit_temperature(cache: CachedLattices, doc_index: Optional[Sequence[int]] = 
 
     lo, hi = math.log(T_RANGE[0]), math.log(T_RANGE[1])
     # a coarse grid first, so the golden-section search starts in the right basin
-    grid = numpy.linspace(lo, hi, 13)
+    grid = numpy.linspace(lo, hi, 9)
     best = int(numpy.argmin([loss(float(x)) for x in grid]))
     a, b = float(grid[max(best - 1, 0)]), float(grid[min(best + 1, len(grid) - 1)])
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
