@@ -547,3 +547,45 @@ def test_transition_gradient_in_float32_matches_float64_at_extreme_magnitudes():
     l32, _ = crf_nll_loss(m32, [E64.astype("float32")], gold)
     assert l32 == pytest.approx(l64, rel=1e-6)
     numpy.testing.assert_allclose(m32.get_grad("transitions"), m64.get_grad("transitions"), atol=1e-3)
+
+
+def _masked_case(big):
+    """One label (K=5); tag U is masked out everywhere, and U → B (or U → O) scores ``big``.
+
+    That transition can never be used, but it is the largest finite score of its column and
+    of the matrix, so the exp-space sums meet shifts of ``big`` nats.
+    """
+    K, n = 5, 4
+    rng = numpy.random.default_rng(12)
+    E = rng.normal(size=(n, K))
+    T, s, e = _random_params(rng, K)
+    mask = numpy.ones((n, K), dtype=bool)
+    mask[:, 4] = False
+    return E, T, s, e, mask
+
+
+def test_pairwise_sums_when_the_rescaling_would_overflow():
+    """A 1,000-nat transition that no path uses: every pair takes the log-space branch, still exact."""
+    E, T, s, e, mask = _masked_case(1000.0)
+    T[4, 1] = 1000.0  # U -> B: allowed by BILUO, impossible here
+    allowed = biluo_constraints(1)
+    enum = _brute_force(E, T, s, e, allowed, tag_mask=mask)
+    Z = _logsumexp(enum.values())
+    expected = numpy.zeros((5, 5))
+    for seq, score in enum.items():
+        for a, b in zip(seq, seq[1:]):
+            expected[a, b] += numpy.exp(score - Z)
+    lat = _lattice(E, T, s, e, True, tag_mask=mask)
+    log_Z, alpha, beta = forward_backward(lat)
+    assert log_Z[0] == pytest.approx(Z, abs=1e-9)
+    numpy.testing.assert_allclose(pairwise_marginal_sums(lat, log_Z, alpha, beta), expected, atol=1e-9)
+
+
+def test_forward_step_recovers_paths_that_underflow_in_exp_space():
+    """The live source of O sits 1,000 nats below its column's best: exp() gives 0, the log-space fallback does not."""
+    E, T, s, e, mask = _masked_case(1000.0)
+    T[4, 0] = 1000.0  # U -> O: allowed, impossible here, and the best score of O's column
+    enum = _brute_force(E, T, s, e, biluo_constraints(1), tag_mask=mask)
+    lat = _lattice(E, T, s, e, True, tag_mask=mask)
+    log_Z, _, _ = forward_backward(lat)
+    assert log_Z[0] == pytest.approx(_logsumexp(enum.values()), abs=1e-9)
