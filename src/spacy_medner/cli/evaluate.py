@@ -174,8 +174,9 @@ def evaluate_command(
             f"({', '.join(sorted(gold_labels))}); is --gold-labels-scheme needed?"
         )
 
-    spans_key = next((pipe.spans_key for pipe in medner_pipes(nlp)), DEFAULT_SPANS_KEY)
-    metrics["calibration"] = entity_calibration(gold_docs, result.predicted, spans_key, medner_pipes(nlp))
+    pipes = medner_pipes(nlp)
+    spans_key = pipes[0].spans_key if pipes else DEFAULT_SPANS_KEY
+    metrics["calibration"] = entity_calibration(gold_docs, result.predicted, spans_key, pipes)
     paths = write_reports(
         metrics,
         gold_docs,
@@ -198,7 +199,7 @@ def evaluate_command(
             raise _fail(str(err))
         atomic_write_text(output / "bias_curve.json", json.dumps(curve, indent=2) + "\n")
         atomic_write_text(output / "bias_curve.md", curve_markdown(curve))
-        bias_curve_png(curve, output / "bias_curve.png", chosen=medner_pipes(nlp)[0].entity_bias)
+        bias_curve_png(curve, output / "bias_curve.png", chosen=pipes[0].entity_bias)
         msg.text(curve_markdown(curve))
     rows = [(name, f"{100 * p:.2f}", f"{100 * r:.2f}", f"{100 * f:.2f}") for name, p, r, f in summary_rows(metrics)]
     msg.table(rows, header=("Metric", "P", "R", "F"), aligns=("l", "r", "r", "r"), divider=True)

@@ -21,11 +21,11 @@ a small share of inference), once per candidate ``T``.
 """
 import math
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .crf_inputs import crf_inputs
 from .entities import doc_entities
@@ -46,10 +46,16 @@ class ScoredEntities:
         return int(self.probs.shape[0])
 
 
+def strictly_correct(gold_doc: Doc, spans: Iterable[Span]) -> numpy.ndarray:
+    """For each span: does a gold entity have exactly its characters and label?"""
+    gold = {(e.start, e.end, e.label) for e in doc_entities(gold_doc)}
+    return numpy.asarray([(s.start_char, s.end_char, s.label_) in gold for s in spans], dtype=bool)
+
+
 def scored_entities(gold_docs: Sequence[Doc], pred_docs: Sequence[Doc], spans_key: str) -> ScoredEntities:
     """Each predicted span of ``pred_docs[i].spans[spans_key]``, scored against ``gold_docs[i].ents``."""
     probs: List[float] = []
-    correct: List[bool] = []
+    correct: List[numpy.ndarray] = []
     for gold_doc, pred_doc in zip(gold_docs, pred_docs):
         if spans_key not in pred_doc.spans:
             continue
@@ -57,11 +63,10 @@ def scored_entities(gold_docs: Sequence[Doc], pred_docs: Sequence[Doc], spans_ke
         scores = group.attrs.get("scores")
         if scores is None or len(scores) != len(group):
             raise ValueError(f"doc.spans[{spans_key!r}] has no attrs['scores'] for each span")
-        gold = {(e.start, e.end, e.label) for e in doc_entities(gold_doc)}
-        for span, p in zip(group, scores):
-            probs.append(float(p))
-            correct.append((span.start_char, span.end_char, span.label_) in gold)
-    return ScoredEntities(numpy.asarray(probs, dtype="float64"), numpy.asarray(correct, dtype=bool))
+        probs.extend(float(p) for p in scores)
+        correct.append(strictly_correct(gold_doc, group))
+    flat = numpy.concatenate(correct) if correct else numpy.zeros((0,), dtype=bool)
+    return ScoredEntities(numpy.asarray(probs, dtype="float64"), flat)
 
 
 def reliability_bins(s: ScoredEntities, n_bins: int = DEFAULT_BINS) -> List[Dict[str, Any]]:
@@ -143,12 +148,16 @@ class CachedLattices:
     masks: List[Any]
     correct: List[numpy.ndarray]  # per doc: is each decoded entity correct
 
+    def subset(self, index: Sequence[int]) -> "CachedLattices":
+        """The same cache restricted to the documents at ``index``."""
+        return CachedLattices(
+            self.pipe, [self.emissions[i] for i in index], [self.masks[i] for i in index], [self.correct[i] for i in index]
+        )
 
-def cache_lattices(nlp: Language, gold_docs: Sequence[Doc], batch_size: int = 32) -> Tuple[CachedLattices, List[Doc]]:
-    """Run ``nlp`` once over the gold texts up to its medner pipe; keep the CRF's inputs per doc.
 
-    Returns the cache and the docs as medner annotates them at its current temperature.
-    """
+def cache_lattices(nlp: Language, gold_docs: Sequence[Doc], batch_size: int = 32) -> CachedLattices:
+    """Run ``nlp`` once over the gold texts up to its medner pipe; keep the CRF's inputs per doc
+    and whether each entity it decodes (at its current settings) is strictly correct."""
     inputs = crf_inputs(nlp, [doc.text for doc in gold_docs], batch_size=batch_size)
     docs = inputs.annotate()
     pipe = inputs.pipe
@@ -156,11 +165,8 @@ def cache_lattices(nlp: Language, gold_docs: Sequence[Doc], batch_size: int = 32
     for _, _, (emissions, masks, _) in inputs.batches:
         cache.emissions.extend(emissions)
         cache.masks.extend(masks)
-    for gold_doc, doc in zip(gold_docs, docs):
-        gold = {(e.start, e.end, e.label) for e in doc_entities(gold_doc)}
-        group = doc.spans[pipe.spans_key]
-        cache.correct.append(numpy.asarray([(s.start_char, s.end_char, s.label_) in gold for s in group], dtype=bool))
-    return cache, docs
+    cache.correct.extend(strictly_correct(gold_doc, doc.spans[pipe.spans_key]) for gold_doc, doc in zip(gold_docs, docs))
+    return cache
 
 
 def rescore(cache: CachedLattices, temperature: float, batch_size: int = 64) -> ScoredEntities:
@@ -173,10 +179,7 @@ def rescore(cache: CachedLattices, temperature: float, batch_size: int = 64) -> 
     for start in range(0, len(cache.emissions), batch_size):
         em = cache.emissions[start : start + batch_size]
         mk = cache.masks[start : start + batch_size]
-        if not any(len(e) for e in em):
-            spans: List[List[Tuple[int, int, float]]] = [[] for _ in em]
-        else:
-            _, spans = crf_decode_with_confidence(pipe.crf, em, mk, entity_bias=pipe.entity_bias, temperature=temperature)
+        _, spans = crf_decode_with_confidence(pipe.crf, em, mk, entity_bias=pipe.entity_bias, temperature=temperature)
         for doc_spans, doc_correct in zip(spans, cache.correct[start : start + batch_size]):
             if len(doc_spans) != len(doc_correct):
                 raise ValueError("the decoded entities changed between runs; the cache is stale")
@@ -192,10 +195,7 @@ def fit_temperature(cache: CachedLattices, doc_index: Optional[Sequence[int]] = 
     ``doc_index`` restricts the fit to some documents of the cache (for cross-fitting).
     """
     if doc_index is not None:
-        keep = list(doc_index)
-        cache = CachedLattices(
-            cache.pipe, [cache.emissions[i] for i in keep], [cache.masks[i] for i in keep], [cache.correct[i] for i in keep]
-        )
+        cache = cache.subset(doc_index)
     if not sum(len(c) for c in cache.correct):
         return 1.0
     memo: Dict[float, float] = {}
@@ -234,8 +234,7 @@ def cross_fitted(cache: CachedLattices, folds: int = 2) -> Tuple[ScoredEntities,
         rest = order[order % folds != k]
         t = fit_temperature(cache, rest)
         temps.append(t)
-        sub = CachedLattices(cache.pipe, [cache.emissions[i] for i in held], [cache.masks[i] for i in held], [cache.correct[i] for i in held])
-        s = rescore(sub, t)
+        s = rescore(cache.subset(held), t)
         probs.append(s.probs)
         correct.append(s.correct)
     return ScoredEntities(numpy.concatenate(probs), numpy.concatenate(correct)), temps
@@ -249,7 +248,7 @@ def calibrate(nlp: Language, gold_docs: Sequence[Doc], batch_size: int = 32, fol
     ``after`` scores all documents at the temperature fitted on all of them,
     the one that is saved.
     """
-    cache, _ = cache_lattices(nlp, gold_docs, batch_size=batch_size)
+    cache = cache_lattices(nlp, gold_docs, batch_size=batch_size)
     before_t = cache.pipe.temperature
     before = calibration_report(rescore(cache, before_t), n_bins)
     fitted = fit_temperature(cache)

@@ -223,8 +223,6 @@ class MedNER(TrainablePipe):
 
     def decode(self, emissions: List[Floats2d], masks: List[numpy.ndarray], rules: List[List[RuleMatch]]) -> Predictions:
         """Viterbi paths (moved by ``entity_bias``) and entity probabilities (at ``temperature``)."""
-        if not any(len(e) for e in emissions):
-            return [numpy.zeros((len(e),), dtype="int64") for e in emissions], [[] for _ in emissions], rules
         paths, spans = crf_decode_with_confidence(
             self.crf, emissions, masks, entity_bias=self.entity_bias, temperature=self.temperature
         )
