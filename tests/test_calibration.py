@@ -23,22 +23,13 @@ from spacy_medner.layers.biluo import biluo_constraints
 from spacy_medner.layers.crf import crf_decode_with_confidence
 
 from .test_crf_layer import _brute_force, _logsumexp, _model, _random_params
-from .test_pipe_medner import TRAIN_DATA, _examples, _nlp
+from .test_pipe_medner import TRAIN_DATA, _examples, partly_trained_nlp
 
 
 @pytest.fixture(scope="module")
 def trained_nlp():
     """The CNN medner of the pipe checklist, trained part way: probabilities below 1."""
-    from thinc.api import fix_random_seed
-
-    fix_random_seed(0)
-    nlp = _nlp()
-    examples = _examples(nlp)
-    nlp.initialize(get_examples=lambda: examples)
-    optimizer = nlp.create_optimizer()
-    for _ in range(12):
-        nlp.update(examples, sgd=optimizer)
-    return nlp
+    return partly_trained_nlp(12)
 
 
 @pytest.fixture(scope="module")

@@ -167,14 +167,20 @@ def test_overfitting_IO():
     assert set(scores["ents_per_type"]) == {"DATE", "DOCTOR", "PATIENT"}
 
 
-def test_entity_bias_trades_precision_for_recall():
+def partly_trained_nlp(steps: int) -> Language:
+    """The checklist's CNN medner after ``steps`` updates on TRAIN_DATA (seed 0): not yet certain."""
     fix_random_seed(0)
     nlp = _nlp()
     examples = _examples(nlp)
     nlp.initialize(get_examples=lambda: examples)
     optimizer = nlp.create_optimizer()
-    for _ in range(15):
+    for _ in range(steps):
         nlp.update(examples, sgd=optimizer)
+    return nlp
+
+
+def test_entity_bias_trades_precision_for_recall():
+    nlp = partly_trained_nlp(15)
     pipe = nlp.get_pipe("medner")
     text = "Dr. Alvarez and Dr. Chen saw John Smith on 2091-03-02 and again later."
     counts = []
