@@ -74,6 +74,22 @@ SHAPED = [
     ("Mother CHF in 50s; father well", "50s", "AGE"),
     ("a woman in her late 40s with", "40s", "AGE"),
     ("Soc Sec No. 638 67 1012", "638 67 1012", "SSN"),
+    ("This is a seventy-two year old woman", "seventy-two", "AGE"),
+    ("FORTY TWO YO F WITH CP", "FORTY TWO", "AGE"),
+    ("she is now aged ninety-one and", "ninety-one", "AGE"),
+    ("a man in his mid-fifties", "fifties", "AGE"),
+    ("newborn, now 9 days old", "9", "AGE"),
+    ("she is 34 years of age", "34", "AGE"),
+    ("kids 4 and 7 years old", "4", "AGE"),
+    ("children ages 3, 5 and 9 at home", "3", "AGE"),
+    ("children ages 3, 5 and 9 at home", "5", "AGE"),
+    ("children ages 3, 5 and 9 at home", "9", "AGE"),
+    ("admitted 12 Oct 22 with", "12 Oct 22", "DATE"),
+    ("last colonoscopy 2019 - normal", "2019", "DATE"),
+    ("quit smoking 2005", "2005", "DATE"),
+    ("worked there 2015-2018 as", "2015", "DATE"),
+    ("worked there (2015–2018) as", "2015–2018", "DATE"),
+    ("lived there from 2015 to 2018", "2018", "DATE"),
 ]
 
 NOT_PHI = [
@@ -86,6 +102,8 @@ NOT_PHI = [
     "MRN pending; case no. 12 open; lot 3 of tabs; ID band checked.",
     "fever to 101F, Tmax 102F overnight; Room 12F elevator; pt is 5 foot tall.",
     "ANA titer 1/2048, dilution 1/2000; in 2000 patients; seen 2/3 weeks ago; platelets 150-4000.",
+    "Nursing Shift Note (1900-0700): 2046 - lasix 40 mg given; 2000-2050 kcal/day.",
+    "a two-step plan; one year of therapy; seven days of abx; the wound is healing.",
     "sats in 90s on RA, HR in the 70s, glucose in the 300s; BP 130s/80s; 2078 patients screened.",
 ]
 

@@ -153,6 +153,22 @@ DEPARTMENTS: Tuple[str, ...] = (
     "Division of General Internal Medicine", "Section of Infectious Diseases", "Genetics", "Medical Genetics", "Allergy and Immunology",
 )
 
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def number_words(n: int, sep: str = "-") -> str:
+    """``72`` -> ``seventy-two`` (0 to 119), the way ages are spelled out in letters."""
+    if n >= 100:
+        rest = n - 100
+        return "one hundred" + ("" if rest == 0 else " and " + number_words(rest, sep))
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    return _TENS[tens] + ("" if ones == 0 else sep + _ONES[ones])
+
+
 MONTHS = tuple(calendar.month_name)[1:]
 MONTH_ABBR = tuple(calendar.month_abbr)[1:]
 
@@ -450,6 +466,9 @@ class Surrogates:
             ((a, " yrs"), 0.2),
             ((a, "y"), 0.15),
             (("(", a, ")"), 0.1),
+            ((Phi("AGE", number_words(years)), "-year-old"), 0.2),
+            ((Phi("AGE", number_words(years, " ")), " year old"), 0.1),
+            ((Phi("AGE", number_words(years).upper()), " YEAR OLD"), 0.05),
         ]
         return weighted(rng, options)  # type: ignore[return-value]
 
