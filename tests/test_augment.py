@@ -96,6 +96,17 @@ def test_yields_original_or_variant_like_spacy_augmenters(nlp):
     assert [label for _, label in _ents(both[1])] == [label for _, label in ENTS]
 
 
+def test_level_zero_draws_no_random_number(nlp):
+    """The accuracy config carries the augmenter at level 0: training must then be exactly as
+    with no augmenter, so the shared random stream (spaCy's shuffling) is not advanced."""
+    eg = _example(nlp)
+    random.seed(3)
+    expected = random.random()
+    random.seed(3)
+    assert list(clinical_augmenter(nlp, eg, level=0.0)) == [eg]
+    assert random.random() == expected
+
+
 def test_tags_and_sentence_starts_are_carried_over(nlp):
     words = ["Pt", "seen", "by", "Dr.", "Lee", ".", "Stable", "."]
     doc = Doc(nlp.vocab, words=words, spaces=[True, True, True, True, False, True, False, False],

@@ -1,9 +1,7 @@
 """The recall knob's curve and the packaged operating point."""
 import json
 
-import pytest
 import spacy
-from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import make_tempdir
 from thinc.api import fix_random_seed

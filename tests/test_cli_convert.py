@@ -152,17 +152,3 @@ def test_nothing_to_write_is_an_error(tmp_path):
     result = invoke(tmp_path / "empty.jsonl", tmp_path / "o.spacy", "-f", "jsonl")
     assert result.exit_code == 1 and "all 1 notes have an empty text" in result.output
     assert not (tmp_path / "o.spacy").exists()
-
-
-def test_convert_command_called_as_a_function_without_new_options(tmp_path):
-    """``project convert`` calls convert_command directly, without --max-note-chars."""
-    from spacy_medner.cli.convert import DiscontinuousPolicy, InputFormat, LabelScheme, OverlapPolicy, convert_command
-
-    src = write_release(tmp_path / "release", n_patients=2, records=1)
-    convert_command(
-        paths=[src, tmp_path / "corpus" / "train.spacy"], format=InputFormat.i2b2_2014, labels=LabelScheme.type,
-        dev_fraction=0.5, seed=0, dev_output=tmp_path / "corpus" / "dev.spacy", segment=False, segment_chars=2000,
-        lang="en", on_overlap=OverlapPolicy.keep_longest, discontinuous=DiscontinuousPolicy.split, strict=False,
-        show_text=False,
-    )
-    assert len(read_docs(tmp_path / "corpus" / "train.spacy")) + len(read_docs(tmp_path / "corpus" / "dev.spacy")) == 2

@@ -410,8 +410,6 @@ def test_tag_names_and_constraints_layout():
 def _assert_valid_biluo(path, K):
     names = tag_names([f"X{i}" for i in range((K - 1) // 4)])
     tags = [names[i] for i in path]
-    from spacy.training import biluo_tags_to_spans  # noqa: F401  (import check only)
-
     open_label = None
     for tag in tags:
         prefix, _, label = tag.partition("-")

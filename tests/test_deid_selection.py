@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
-from spacy_medner.deid import Deidentifier, Entity, MissingSpanGroup, deidentify, doc_entities, parse_operators
+from spacy_medner.deid import Deidentifier, Entity, MissingSpanGroup, deidentify, phi_entities, parse_operators
 from spacy_medner.deid.confidence import phi_spans_key
 
 from .test_deid_medner import CNN_TOK2VEC
@@ -134,7 +134,7 @@ def test_operators_api():
 def test_overlapping_spans_of_a_group_are_merged_not_dropped():
     doc = spacy.blank("en")("Zebulon Quist Jr seen.")
     doc.spans["medner"] = SpanGroup(doc, name="medner", spans=[doc.char_span(0, 13, "PATIENT"), doc.char_span(8, 16, "NAME")])
-    assert doc_entities(doc) == [Entity(0, 16, "PATIENT")]
+    assert phi_entities(doc) == [Entity(0, 16, "PATIENT")]
     assert deidentify(doc).text == "[PATIENT] seen."
 
 

@@ -232,7 +232,7 @@ def test_config_switch_in_spacy_train(bert, tmp_path):
     from spacy.cli.train import train as spacy_train
 
     write_train_docbin(tmp_path / "train.spacy")
-    config = (CONFIGS / "medner_cpu_quick.cfg").read_text()
+    config = (CONFIGS / "medner_trf.cfg").read_text()
     assert 'quantize = "none"' in config  # the switch users find, off by default
     (tmp_path / "config.cfg").write_text(config)
     overrides = {

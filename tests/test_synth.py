@@ -222,6 +222,22 @@ def test_file_names_and_readme(tmp_path):
     assert "seed: 9" in readme and "notes (N): 25" in readme
 
 
+def test_only_generated_folders_count_as_synthetic(tmp_path):
+    """The model card says SYNTHETIC from the data: a folder `synth` wrote, nothing else."""
+    from spacy_medner.synth import is_synthetic_corpus
+
+    write_corpus(tmp_path / "gen", 3, seed=1)
+    assert is_synthetic_corpus(tmp_path / "gen")
+    real = tmp_path / "real"
+    real.mkdir()
+    for note in (tmp_path / "gen").glob("*.xml"):
+        (real / note.name).write_bytes(note.read_bytes())
+    assert not is_synthetic_corpus(real)  # the same XML without the generator's README
+    (real / "README.txt").write_text("i2b2 2014 release notes\nSYNTHETIC CLINICAL NOTES - NO REAL PATIENT DATA\n")
+    assert not is_synthetic_corpus(real)  # the marker must be the first line
+    assert not is_synthetic_corpus(tmp_path / "release.zip")
+
+
 def test_fakers_are_built_once_per_locale(monkeypatch):
     """A deterministic stand-in for a wall-clock speed test: building a Faker is the slow step,
     so a corpus builds one per locale, never one per note or per name."""

@@ -29,21 +29,19 @@ def test_project_workflow_end_to_end(tmp_path):
     project.mkdir()
     shutil.copy(ROOT / "project.yml", project / "project.yml")
     shutil.copytree(ROOT / "configs", project / "configs")
-    config = load_config(project / "configs" / "medner_cpu_quick.cfg")
-    config["training"]["max_steps"] = 12
-    config["training"]["eval_frequency"] = 6
-    config["training"]["optimizer"]["learn_rate"]["total_steps"] = 12
-    config["training"]["optimizer"]["learn_rate"]["warmup_steps"] = 2
-    config.to_disk(project / "configs" / "tiny.cfg")
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     ood = ROOT / "tests" / "fixtures" / "ood_notes"
-    overrides = ["--vars.n_notes", "24", "--vars.config", "configs/tiny.cfg", "--vars.ood_dir", str(ood)]
+    tiny = ["--vars.max_steps", "12", "--vars.eval_frequency", "6", "--vars.warmup_steps", "2"]
+    overrides = ["--vars.n_notes", "24", "--vars.ood_dir", str(ood), *tiny]
     spacy_project = [sys.executable, "-m", "spacy", "project", "run"]
     steps = ("synth", "convert", "train", "convert-ood", "sweep-bias", "tune", "calibrate", "evaluate", "evaluate-ood", "package")
     for step in steps:
         _run(spacy_project + [step, ".", *overrides], cwd=project, env=env)
 
     assert (project / "assets" / "synthetic" / "README.txt").exists()
+    trained = load_config(project / "training" / "model-best" / "config.cfg")
+    assert trained["training"]["max_steps"] == 12  # the vars reach `spacy train` as overrides
+    assert trained["corpora"]["train"]["augmenter"]["level"] == pytest.approx(0.3)
     report = json.loads((project / "corpus" / "train.report.json").read_text())
     assert report["balanced"] is True
     assert report["totals"]["entities_in"] == report["totals"]["written"] > 0

@@ -93,7 +93,7 @@ def clinical_augmenter(
     drop_period: float = 0.3,
     keep_original: bool = False,
 ) -> Iterator[Example]:
-    if random.random() >= level:
+    if level <= 0 or random.random() >= level:  # level 0: no random draw, so training is as without an augmenter
         yield example
         return
     if keep_original:

@@ -75,6 +75,8 @@ HIPAA_TYPES: Tuple[str, ...] = (
 #: PHI TYPEs with a shape, which the pattern stage covers (the >= 99.5% recall target).
 STRUCTURED_TYPES: Tuple[str, ...] = ("EMAIL", "URL", "IPADDR", "SSN", "PHONE", "FAX", "ZIP", "DATE", "AGE")
 LABEL_SCHEMES: Tuple[str, ...] = ("type", "category", "hipaa")
+#: The ``doc.spans`` key the ``medner`` pipe writes its entities (with scores) to, by default.
+DEFAULT_SPANS_KEY = "medner"
 
 
 def map_label(type_: str, scheme: str) -> Optional[str]:

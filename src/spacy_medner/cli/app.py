@@ -9,3 +9,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one unwrapped ``✘`` line on stderr and return the exit to raise: ``raise fail("...")``.
+
+    Every command reports errors this way; messages name files and options, never note text.
+    """
+    typer.secho(f"✘ {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    """One ``⚠`` line on stderr."""
+    typer.secho(f"⚠ {message}", fg=typer.colors.YELLOW, err=True)
+
+
+def info(message: str) -> None:
+    """One ``ℹ`` line on stderr."""
+    typer.echo(f"ℹ {message}", err=True)

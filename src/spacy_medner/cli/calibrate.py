@@ -8,8 +8,8 @@ from wasabi import msg
 from ..evaluation.calibration import DEFAULT_BINS, calibrate, calibration_markdown
 from ..evaluation.plots import reliability_png
 from ..safe_io import InputGuard, UnsafeOutputError, atomic_to_disk, atomic_write_text
-from .app import app
-from .evaluate import _fail, load_gold_docs, load_pipeline
+from .app import app, fail
+from .evaluate import load_gold_docs, load_pipeline
 
 
 @app.command("calibrate")
@@ -36,14 +36,14 @@ def calibrate_command(
         if Path(report).resolve() == Path(output_model).resolve() or Path(output_model).resolve() in Path(report).resolve().parents:
             raise UnsafeOutputError(f"--report {report}: refusing to write there, it lies inside OUTPUT_MODEL")
     except UnsafeOutputError as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     nlp = load_pipeline(model, gpu_id)
     gold_docs = load_gold_docs(data, nlp)
     msg.info(f"Fitting the temperature on {len(gold_docs)} documents")
     try:
         result = calibrate(nlp, gold_docs, batch_size=batch_size, n_bins=n_bins)
     except ValueError as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     report.mkdir(parents=True, exist_ok=True)
     atomic_write_text(report / "calibration.json", json.dumps(result, indent=2) + "\n")
     atomic_write_text(report / "calibration.md", calibration_markdown(result, data.name))

@@ -24,7 +24,7 @@ from wasabi import Printer
 from ..corpus.converter import convert_corpus, report_path
 from ..corpus.docbin import DEFAULT_MAX_NOTE_CHARS, DEFAULT_MAX_SEGMENT_CHARS
 from ..corpus.errors import ConversionError
-from .app import app
+from .app import app, fail
 
 
 class InputFormat(str, Enum):
@@ -50,10 +50,6 @@ class DiscontinuousPolicy(str, Enum):
     merge = "merge"
     refuse = "refuse"
 
-
-def _fail(message: str) -> None:
-    """One unwrapped line on stderr (wasabi would wrap long file paths)."""
-    typer.secho(f"✘ {message}", fg=typer.colors.RED, err=True)
 
 
 @app.command("convert")
@@ -83,15 +79,11 @@ def convert_command(
 ) -> None:
     """Convert annotated clinical notes to spaCy DocBin files."""
     msg = Printer()
-    if not isinstance(max_note_chars, int):  # called as a function (project convert) without it
-        max_note_chars = DEFAULT_MAX_NOTE_CHARS
     if len(paths) < 2:
-        _fail("give at least one SRC and the OUT path")
-        raise typer.Exit(2)
+        raise fail("give at least one SRC and the OUT path", 2)
     *sources, output = paths
     if output.exists() and output.is_dir():
-        _fail(f"{output}: OUT is a folder; give a file path such as {output / 'train.spacy'}")
-        raise typer.Exit(1)
+        raise fail(f"{output}: OUT is a folder; give a file path such as {output / 'train.spacy'}")
     try:
         from ..tokenizer import clinical_nlp
 
@@ -117,11 +109,9 @@ def convert_command(
             max_note_chars=max_note_chars,
         )
     except ConversionError as err:
-        _fail(str(err))
-        raise typer.Exit(1)
+        raise fail(str(err))
     except OSError as err:
-        _fail(f"{err.filename or ''}: {err.strerror or err}")
-        raise typer.Exit(1)
+        raise fail(f"{err.filename or ''}: {err.strerror or err}")
     report.print(msg)
     for name, part in report.splits.items():  # typer.secho: wasabi would wrap long paths
         typer.secho(

@@ -55,7 +55,7 @@ from ..deid.stream import (
 )
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
 from ..safe_io import UnsafeOutputError, atomic_write_text
-from .app import app
+from .app import app, fail, info, warn
 from ..quantize import quantize_encoder
 from .evaluate import load_pipeline
 
@@ -84,10 +84,6 @@ class InFormat(str, Enum):
     csv = "csv"
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"✘ {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
-
 
 def load_tuned_pipeline(
     model: str, gpu_id: int, entity_bias: Optional[float], min_score: float, int8: bool = False, n_process: int = 1
@@ -104,18 +100,12 @@ def load_tuned_pipeline(
         if int8:
             quantize_encoder(nlp)
     except ValueError as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     if biases:
         typer.echo(f"ℹ entity_bias in effect: {', '.join(f'{b:g}' for b in biases)}")
     return nlp
 
 
-def _warn(message: str) -> None:
-    typer.secho(f"⚠ {message}", fg=typer.colors.YELLOW, err=True)
-
-
-def _info(message: str) -> None:
-    typer.echo(f"ℹ {message}", err=True)
 
 
 def _error_line(err: BaseException, show_text: bool) -> str:
@@ -132,7 +122,7 @@ def compile_patient_pattern(patient_from_name: Optional[str]) -> Optional[Patter
     try:
         return re.compile(patient_from_name)
     except re.error as err:
-        raise _fail(f"--patient-from-name: invalid regular expression ({err})")
+        raise fail(f"--patient-from-name: invalid regular expression ({err})")
 
 
 def select_phi(
@@ -146,23 +136,23 @@ def select_phi(
     try:
         key = phi_spans_key(nlp, spans_key)
     except ValueError as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     named = set(labels or []) | {label for label in operators if label != DEFAULT_OPERATOR_KEY}
     known = pipeline_labels(nlp, key)
     if named and known:
         unknown = sorted(named - known)
         if unknown:
-            raise _fail(
+            raise fail(
                 f"labels the model does not predict: {', '.join(unknown)} (its labels: {', '.join(sorted(known))}); "
                 "a misspelt label would leave PHI in the text"
             )
         if labels is not None and known - set(labels):
-            _info(f"left in the text (not in --labels): {', '.join(sorted(known - set(labels)))}")
+            info(f"left in the text (not in --labels): {', '.join(sorted(known - set(labels)))}")
     elif named:
-        _warn("no medner component predicts this span group: --labels/--operators cannot be checked against its labels")
+        warn("no medner component predicts this span group: --labels/--operators cannot be checked against its labels")
     kept = sorted(label for label, op in operators.items() if op == "keep")
     if kept:
-        _info(f"--operators keeps these labels in the text: {', '.join(kept)}")
+        info(f"--operators keeps these labels in the text: {', '.join(kept)}")
     return key
 
 
@@ -241,8 +231,8 @@ def run_notes(
         else:
             where = "no note was written"
         if isinstance(err, MissingSpanGroup):  # a configuration error; its message holds the key only
-            raise _fail(f"{err}; {where}")
-        raise _fail(f"the pipeline failed after {writer.written} notes ({_error_line(err, show_text)}); {where}")
+            raise fail(f"{err}; {where}")
+        raise fail(f"the pipeline failed after {writer.written} notes ({_error_line(err, show_text)}); {where}")
     progress.bar.close()
     writer.close(complete=True)
 
@@ -287,7 +277,7 @@ def deid_command(
         label_list = parse_labels(labels)
         operator_map = parse_operators(operators)
     except ValueError as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     default_op = operator_map.get(DEFAULT_OPERATOR_KEY, mode.value)
     uses_surrogates = "surrogate" in {default_op, *operator_map.values()}
     key: Optional[str] = None
@@ -295,14 +285,14 @@ def deid_command(
         try:
             resolved = resolve_key(key_file, key_env, seed)
         except KeyProblem as err:
-            raise _fail(str(err))
+            raise fail(str(err))
         for warning in resolved.warnings:
-            _warn(warning)
+            warn(warning)
         key = resolved.key
         if uses_surrogates and resolved.is_random:
-            _info(f"No key (--key-file, ${DEFAULT_KEY_ENV}): surrogates use a random key; this output cannot be reproduced.")
+            info(f"No key (--key-file, ${DEFAULT_KEY_ENV}): surrogates use a random key; this output cannot be reproduced.")
         elif not uses_surrogates:
-            _info("no surrogate operator: the key is not used")
+            info("no surrogate operator: the key is not used")
     try:
         source = resolve_source(src, input_format.value)
         source.keys = ColumnKeys(text_key, id_key, patient_key)
@@ -336,7 +326,7 @@ def deid_command(
             max_shift_days=max_shift_days,
         )
     except (DeidInputError, UnsafeOutputError, ValueError) as err:
-        raise _fail(str(err))
+        raise fail(str(err))
 
     nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score, int8, n_process)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, operator_map)
@@ -375,7 +365,7 @@ def _write_audit(leak_audit: LeakAudit, path: Path, source: Source, src: Path, o
     try:
         atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     except (OSError, UnicodeEncodeError) as err:
-        typer.secho(f"✘ cannot write the audit report {path} ({getattr(err, 'strerror', None) or type(err).__name__})", fg=typer.colors.RED, err=True)
+        fail(f"cannot write the audit report {path} ({getattr(err, 'strerror', None) or type(err).__name__})")
         return True
     typer.echo(f"ℹ leak audit of {leak_audit.notes} notes: gold PHI surviving verbatim in the output, per label")
     for line in leak_audit.summary_lines():
@@ -417,4 +407,4 @@ def _summary(written: int, elapsed: float, actions: Counter, left: Counter, skip
     if stats.get("patient_pattern_unmatched"):
         typer.echo(f"ℹ {stats['patient_pattern_unmatched']} notes did not match --patient-from-name: each is its own patient")
     if skipped:
-        typer.secho(f"✘ {skipped} inputs skipped (listed above)", fg=typer.colors.RED, err=True)
+        fail(f"{skipped} inputs skipped (listed above)")

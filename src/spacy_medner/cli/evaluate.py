@@ -21,17 +21,14 @@ from ..evaluation import (
 from ..evaluation.bias_curve import DEFAULT_BIASES, bias_curve, curve_markdown
 from ..evaluation.calibration import entity_calibration
 from ..evaluation.plots import bias_curve_png, reliability_png
-from ..pipeline.medner import DEFAULT_SPANS_KEY, medner_pipes
+from ..labels import DEFAULT_SPANS_KEY
+from ..pipeline.medner import medner_pipes
 from ..corpus.report import display_id
 from ..labels import LABEL_SCHEMES
 from ..quantize import encoder_quantization, quantize_encoder
 from ..safe_io import atomic_write_text
-from .app import app
+from .app import app, fail
 
-
-def _fail(message: str) -> typer.Exit:
-    msg.fail(message)
-    return typer.Exit(code=1)
 
 
 def _first_line(err: BaseException) -> str:
@@ -45,23 +42,23 @@ def load_pipeline(model: str, gpu_id: int) -> Language:
         try:
             spacy.require_gpu(gpu_id)
         except Exception as err:  # noqa: BLE001 - any failure is reported the same way
-            raise _fail(f"Cannot use GPU {gpu_id}: {_first_line(err)}")
+            raise fail(f"Cannot use GPU {gpu_id}: {_first_line(err)}")
     try:
         return spacy.load(model)
     except Exception as err:  # noqa: BLE001
-        raise _fail(f"Cannot load model {model!r}: {_first_line(err)}")
+        raise fail(f"Cannot load model {model!r}: {_first_line(err)}")
 
 
 def load_gold_docs(data: Path, nlp: Language) -> List[Doc]:
     """Read the gold DocBin ``data`` with the pipeline's vocab."""
     if not data.is_file():
-        raise _fail(f"Cannot load data {str(data)!r}: no such file")
+        raise fail(f"Cannot load data {str(data)!r}: no such file")
     try:
         docs = list(DocBin().from_disk(data).get_docs(nlp.vocab))
     except Exception as err:  # noqa: BLE001
-        raise _fail(f"Cannot load data {str(data)!r} as a spaCy DocBin: {_first_line(err)}")
+        raise fail(f"Cannot load data {str(data)!r} as a spaCy DocBin: {_first_line(err)}")
     if not docs:
-        raise _fail(f"Data {str(data)!r} contains no documents")
+        raise fail(f"Data {str(data)!r} contains no documents")
     return docs
 
 
@@ -73,10 +70,10 @@ def pair_predictions(predicted: List[Doc], gold_docs: List[Doc], source: str) ->
         missing = [i for i in ids if i not in by_id]
         if missing:
             first = display_id(str(missing[0]), f"gold note #{ids.index(missing[0]) + 1}")
-            raise _fail(f"{source}: no prediction for {len(missing)} gold notes (first: {first})")
+            raise fail(f"{source}: no prediction for {len(missing)} gold notes (first: {first})")
         return [by_id[i] for i in ids]
     if len(predicted) != len(gold_docs):
-        raise _fail(f"{source}: {len(predicted)} predicted docs but {len(gold_docs)} gold docs")
+        raise fail(f"{source}: {len(predicted)} predicted docs but {len(gold_docs)} gold docs")
     return predicted
 
 
@@ -124,7 +121,7 @@ def evaluate_command(
     Nothing printed contains note text; errors.html does (disable it with --no-errors-html).
     """
     if gold_labels_scheme is not None and gold_labels_scheme not in LABEL_SCHEMES:
-        raise _fail(
+        raise fail(
             f"--gold-labels-scheme {gold_labels_scheme!r} is not one of {', '.join(LABEL_SCHEMES)}"
         )
     scoring_predictions = model.endswith(".spacy") and Path(model).is_file()
@@ -135,14 +132,14 @@ def evaluate_command(
         try:
             quantize_encoder(nlp)
         except ValueError as err:
-            raise _fail(f"--int8: {err}")
+            raise fail(f"--int8: {err}")
     gold_docs = load_gold_docs(data, nlp)
     label_mapping = None
     if gold_labels_scheme is not None:
         try:
             gold_docs, dropped = map_gold_docs(gold_docs, gold_labels_scheme)
         except ValueError as err:
-            raise _fail(f"{data}: {err}")
+            raise fail(f"{data}: {err}")
         label_mapping = {"scheme": gold_labels_scheme, "dropped_gold_entities": dropped}
         msg.info(f"Gold labels mapped to the {gold_labels_scheme!r} scheme ({dropped} gold entities dropped)")
 
@@ -191,12 +188,12 @@ def evaluate_command(
         try:
             biases = DEFAULT_BIASES if bias_sweep == "default" else [float(b) for b in bias_sweep.split(",") if b.strip()]
         except ValueError:
-            raise _fail(f"--bias-sweep {bias_sweep!r}: expected comma-separated numbers")
+            raise fail(f"--bias-sweep {bias_sweep!r}: expected comma-separated numbers")
         msg.info(f"Bias sweep over {len(biases)} entity_bias values")
         try:
             curve = bias_curve(nlp, gold_docs, biases, batch_size=batch_size)
         except ValueError as err:
-            raise _fail(str(err))
+            raise fail(str(err))
         atomic_write_text(output / "bias_curve.json", json.dumps(curve, indent=2) + "\n")
         atomic_write_text(output / "bias_curve.md", curve_markdown(curve))
         bias_curve_png(curve, output / "bias_curve.png", chosen=pipes[0].entity_bias)

@@ -22,8 +22,8 @@ from ..deid.inputs import DeidInputError, resolve_source
 from ..deid.outputs import PREDICTION_FORMAT, OutputWriter, check_output
 from ..deid.replace import Deidentifier, parse_labels
 from ..deid.stream import DEFAULT_BATCH_SIZE
-from .app import app
-from .deid import InFormat, Progress, _fail, load_tuned_pipeline, run_notes, select_phi
+from .app import app, fail
+from .deid import InFormat, Progress, load_tuned_pipeline, run_notes, select_phi
 
 PHI_WARNING = "contains PHI: the original notes with the predicted tags (not de-identified)"
 
@@ -57,7 +57,7 @@ def predict_command(
         guard = check_output(source, out, PREDICTION_FORMAT, overwrite)
         deidentifier = Deidentifier("tag", labels=label_list, min_score=min_score or None)
     except (DeidInputError, ValueError) as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     nlp = load_tuned_pipeline(model, gpu_id, entity_bias, min_score, n_process=n_process)
     deidentifier.spans_key = select_phi(nlp, spans_key, label_list, {})
 
@@ -78,5 +78,4 @@ def predict_command(
     )
     typer.secho(f"⚠ {out} {PHI_WARNING}", fg=typer.colors.YELLOW)
     if bar.skipped:
-        typer.secho(f"✘ {bar.skipped} inputs skipped (listed above)", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1)
+        raise fail(f"{bar.skipped} inputs skipped (listed above)")

@@ -1,9 +1,9 @@
 """The steps of ``project.yml`` that need more than one existing command.
 
-``spacy-medner project synth|convert`` choose between real i2b2 data (when
-the ``i2b2_dir`` variable is set) and the synthetic default; ``package``
+``tune`` sets the packaged ``entity_bias`` from a bias sweep; ``package``
 makes the trained pipeline self-contained and builds ``en_medner`` with
-``spacy package``; ``smoke`` loads the installed package and tags a note.
+``spacy package`` (:mod:`spacy_medner.packaging` writes the meta and the model
+card); ``smoke`` loads the installed package and tags a note.
 """
 import json
 import subprocess
@@ -19,9 +19,8 @@ from ..compose import configure
 from ..evaluation.plots import bias_curve_png
 from ..packaging import bias_choice, make_self_contained, model_card, package_meta
 from ..safe_io import InputGuard, UnsafeOutputError, atomic_to_disk, atomic_write_text
-from .app import app
-from .convert import DiscontinuousPolicy, InputFormat, LabelScheme, OverlapPolicy, convert_command
-from .synth import synth_command
+from ..synth import is_synthetic_corpus
+from .app import app, fail
 
 project_app = typer.Typer(help="Steps of the spaCy project workflow (project.yml).", no_args_is_help=True)
 app.add_typer(project_app, name="project")
@@ -31,56 +30,6 @@ SMOKE_NOTE = (
     "Discharge summary. Patient Maria Keller (MRN 4417220), 67yo, seen by Dr. Alvarez "
     "at Riverside General Hospital on 2091-03-02. Call (207) 555-0143 with questions."
 )
-
-
-@project_app.command("synth")
-def project_synth(
-    i2b2_dir: str = typer.Argument(..., metavar="I2B2_DIR", help="The project's i2b2_dir variable; empty means synthetic."),
-    out_dir: Path = typer.Argument(..., help="Folder for the SYNTHETIC notes."),
-    n: int = typer.Option(600, "-n", "--notes", min=1, help="Number of SYNTHETIC notes."),
-    seed: int = typer.Option(0, "--seed", help="Random seed."),
-) -> None:
-    """Generate the SYNTHETIC default corpus, unless real i2b2 data is configured."""
-    if i2b2_dir.strip():
-        Printer().info(f"i2b2_dir is set ({i2b2_dir}): training on real data, no synthetic notes generated")
-        return
-    synth_command(out_dir=out_dir, n=n, seed=seed, overwrite=True)
-
-
-@project_app.command("convert")
-def project_convert(
-    i2b2_dir: str = typer.Argument(..., metavar="I2B2_DIR", help="The project's i2b2_dir variable; empty means synthetic."),
-    synthetic_dir: Path = typer.Argument(..., help="The SYNTHETIC notes folder used when I2B2_DIR is empty."),
-    corpus_dir: Path = typer.Argument(..., help="Output folder: train.spacy, dev.spacy and the report."),
-    labels: LabelScheme = typer.Option(LabelScheme.type, "--labels", "-l", help="Label scheme."),
-    dev_fraction: float = typer.Option(0.2, "--dev-fraction", help="Fraction of notes for dev, split by patient."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the patient split."),
-    require_real: bool = typer.Option(False, "--require-real", help="Fail unless I2B2_DIR is set."),
-) -> None:
-    """Convert the i2b2 2014 notes (real if I2B2_DIR is set, else SYNTHETIC) to train/dev DocBins."""
-    if require_real and not i2b2_dir.strip():
-        Printer().fail(
-            "i2b2_dir is not set: place the licensed i2b2 2014 data in assets/i2b2_2014 and run "
-            "`spacy project run i2b2 . --vars.i2b2_dir assets/i2b2_2014`"
-        )
-        raise typer.Exit(1)
-    source = Path(i2b2_dir.strip()) if i2b2_dir.strip() else synthetic_dir
-    Printer().info(f"Converting {'real i2b2 2014' if i2b2_dir.strip() else 'SYNTHETIC'} notes from {source}")
-    convert_command(
-        paths=[source, corpus_dir / "train.spacy"],
-        format=InputFormat.i2b2_2014,
-        labels=labels,
-        dev_fraction=dev_fraction,
-        seed=seed,
-        dev_output=corpus_dir / "dev.spacy",
-        segment=False,
-        segment_chars=2000,
-        lang="en",
-        on_overlap=OverlapPolicy.keep_longest,
-        discontinuous=DiscontinuousPolicy.split,
-        strict=False,
-        show_text=False,
-    )
 
 
 @project_app.command("tune")
@@ -98,8 +47,7 @@ def project_tune(
 
     msg = Printer()
     if not bias_curve_path.exists():
-        msg.fail(f"--bias-curve {bias_curve_path}: no such file; run evaluate --bias-sweep first")
-        raise typer.Exit(1)
+        raise fail(f"--bias-curve {bias_curve_path}: no such file; run evaluate --bias-sweep first")
     try:
         guard = InputGuard([model_dir, bias_curve_path])
         guard.check_folder(output_dir)
@@ -107,8 +55,7 @@ def project_tune(
         if plot_path is not None:
             guard.check(plot_path, "--plot")
     except UnsafeOutputError as err:
-        msg.fail(str(err))
-        raise typer.Exit(1)
+        raise fail(str(err))
     choice = bias_choice(json.loads(bias_curve_path.read_text(encoding="utf8")), min_recall, min_precision)
     nlp = spacy.load(model_dir)
     configure(nlp, "medner", entity_bias=choice["value"])
@@ -136,7 +83,9 @@ def project_package(
     ),
     name: str = typer.Option("medner", "--name"),
     version: str = typer.Option("0.1.0", "--version"),
-    i2b2_dir: str = typer.Option("", "--i2b2-dir", help="The project's i2b2_dir: empty means trained on SYNTHETIC notes."),
+    notes: Path = typer.Option(
+        ..., "--notes", help="The notes the model was trained on: the model card says SYNTHETIC when `synth` wrote them."
+    ),
     transformer: str = typer.Option("bundled", "--transformer", help="The transformer the model was trained from."),
     build: str = typer.Option("wheel", "--build", help="spacy package --build formats."),
 ) -> None:
@@ -150,8 +99,7 @@ def project_package(
     }
     for flag, path in inputs.items():
         if path is not None and not path.exists():
-            msg.fail(f"{flag} {path}: no such file; run the evaluate steps first")
-            raise typer.Exit(1)
+            raise fail(f"{flag} {path}: no such file; run the evaluate steps first")
     metrics = json.loads(metrics_path.read_text(encoding="utf8"))
     ood = json.loads(ood_metrics_path.read_text(encoding="utf8")) if ood_metrics_path else None
     ood_all = json.loads(ood_all_metrics_path.read_text(encoding="utf8")) if ood_all_metrics_path else None
@@ -161,7 +109,7 @@ def project_package(
         nlp.meta,
         name=name,
         version=version,
-        synthetic=not i2b2_dir.strip(),
+        synthetic=is_synthetic_corpus(notes),
         transformer=transformer,
         metrics=metrics,
         ood_metrics=ood,
@@ -182,8 +130,7 @@ def project_package(
         msg.info(f"Running: {' '.join(cmd)}")
         result = subprocess.run(cmd)
     if result.returncode != 0:
-        msg.fail("spacy package failed")
-        raise typer.Exit(result.returncode)
+        raise fail("spacy package failed", result.returncode)
     msg.good(f"Packaged {nlp.lang}_{name}-{version} in {output_dir}")
 
 
@@ -199,8 +146,7 @@ def project_smoke(
     try:
         nlp = spacy.load(model)
     except (OSError, ImportError, ValueError) as err:
-        msg.fail(f"cannot load {model}: {type(err).__name__}")
-        raise typer.Exit(1)
+        raise fail(f"cannot load {model}: {type(err).__name__}")
     doc = nlp(text or SMOKE_NOTE)
     scores = doc.spans["medner"].attrs["scores"] if "medner" in doc.spans else []
     msg.info(f"{model}: pipeline {nlp.pipe_names}, {len(doc.ents)} entities in the sample note")
@@ -208,5 +154,4 @@ def project_smoke(
         for ent, score in zip(doc.ents, scores):
             msg.text(f"  {ent.start_char:>4}-{ent.end_char:<4} {ent.label_:<14} p={score:.2f}  {ent.text}")
     if not doc.ents:
-        msg.fail("the model found no entity in the sample note")
-        raise typer.Exit(1)
+        raise fail("the model found no entity in the sample note")

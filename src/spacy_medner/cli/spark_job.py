@@ -16,12 +16,8 @@ import typer
 from ..deid.keys import DEFAULT_KEY_ENV
 from ..deid.replace import parse_labels, parse_operators
 from ..deid.stream import DEFAULT_BATCH_SIZE
-from .app import app
+from .app import app, fail
 
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"✘ {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(1)
 
 
 @app.command("spark-deid")
@@ -52,7 +48,7 @@ def spark_job_command(
         label_list = parse_labels(labels)
         operator_map = parse_operators(operators)
     except ValueError as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     spark = local_session(master)
     try:
         summary = run_job(
@@ -61,7 +57,7 @@ def spark_job_command(
             operators=operator_map, entity_bias=entity_bias, min_score=min_score, batch_size=batch_size, int8=int8,
         )
     except (JobError, ValueError) as err:
-        raise _fail(str(err))
+        raise fail(str(err))
     for line in summary_lines(summary, out):
         typer.echo(f"✔ {line}")
     if summary["failed"]:

@@ -12,7 +12,7 @@ import typer
 from wasabi import Printer
 
 from ..synth import write_corpus
-from .app import app
+from .app import app, fail
 
 _NOTE_FILE = re.compile(r"^\d{3,}-\d{2}\.xml$")
 
@@ -32,19 +32,16 @@ def synth_command(
     """
     msg = Printer()
     if out_dir.exists() and not out_dir.is_dir():
-        msg.fail(f"{out_dir}: OUT_DIR exists and is not a folder")
-        raise typer.Exit(1)
+        raise fail(f"{out_dir}: OUT_DIR exists and is not a folder")
     existing = sorted(p for p in out_dir.glob("*.xml") if _NOTE_FILE.match(p.name)) if out_dir.is_dir() else []
     if existing and not overwrite:
-        msg.fail(f"{out_dir}: already holds {len(existing)} PPP-RR.xml notes; use --overwrite or another folder")
-        raise typer.Exit(1)
+        raise fail(f"{out_dir}: already holds {len(existing)} PPP-RR.xml notes; use --overwrite or another folder")
     try:
         for old in existing:
             old.unlink()
         summary = write_corpus(out_dir, n, seed)
     except OSError as err:
-        msg.fail(f"{out_dir}: cannot write the corpus ({err.strerror or err})")
-        raise typer.Exit(1)
+        raise fail(f"{out_dir}: cannot write the corpus ({err.strerror or err})")
     msg.good(
         f"Wrote {summary['notes']} SYNTHETIC notes for {summary['patients']} patients "
         f"({summary['entities']} entities, seed {seed}) to {out_dir}"

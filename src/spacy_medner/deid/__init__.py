@@ -29,7 +29,7 @@ from .replace import (
     MissingSpanGroup,
     Replacement,
     deidentify,
-    doc_entities,
+    phi_entities,
     filter_by_score,
     parse_operators,
 )
@@ -72,7 +72,7 @@ __all__ = [
     "deidentify",
     "deidentify_batch",
     "deidentify_stream",
-    "doc_entities",
+    "phi_entities",
     "filter_by_score",
     "label_kind",
     "medner_pipes",

@@ -16,7 +16,7 @@ from typing import List, Optional, Set
 from spacy.language import Language
 
 from ..pipeline.medner import medner_pipes
-from .replace import DEFAULT_SPANS_KEY
+from ..labels import DEFAULT_SPANS_KEY
 
 
 def set_entity_bias(nlp: Language, bias: Optional[float]) -> List[float]:

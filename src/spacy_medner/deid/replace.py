@@ -31,6 +31,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Uni
 
 from spacy.tokens import Doc
 
+from ..labels import DEFAULT_SPANS_KEY
 from .keys import check_key, random_seed
 from .shapes import has_alnum, normalise
 from .surrogates import DEFAULT_MAX_SHIFT_DAYS, SurrogateGenerator
@@ -39,7 +40,6 @@ MODES: Tuple[str, ...] = ("tag", "mask", "surrogate")
 #: What may be done to an entity of a label (``keep`` leaves it in the text).
 OPERATORS: Tuple[str, ...] = ("tag", "mask", "surrogate", "keep")
 DEFAULT_OPERATOR_KEY = "DEFAULT"
-DEFAULT_SPANS_KEY = "medner"
 #: ``spans_key`` value that means ``doc.ents`` (the CLI spells it ``ents``).
 ENTS = None
 DEFAULT_TAG_TEMPLATE = "[{label}]"
@@ -136,7 +136,7 @@ def merge_overlaps(entities: Iterable[Entity]) -> List[Entity]:
     return out
 
 
-def doc_entities(doc: Doc, spans_key: Optional[str] = DEFAULT_SPANS_KEY) -> List[Entity]:
+def phi_entities(doc: Doc, spans_key: Optional[str] = DEFAULT_SPANS_KEY) -> List[Entity]:
     """The PHI entities of ``doc``: ``doc.spans[spans_key]`` with medner's scores.
 
     ``spans_key=None``: ``doc.ents`` (scores looked up in ``doc.spans["medner"]``
@@ -282,8 +282,8 @@ class Deidentifier:
         return self.operators.get(label, self.default_operator)
 
     def __call__(self, doc: Doc, patient_id: Optional[str] = None) -> DeidResult:
-        """De-identify ``doc.text`` using its PHI entities (see :func:`doc_entities`, :meth:`replace`)."""
-        return self.replace(doc.text, doc_entities(doc, self.spans_key), patient_id)
+        """De-identify ``doc.text`` using its PHI entities (see :func:`phi_entities`, :meth:`replace`)."""
+        return self.replace(doc.text, phi_entities(doc, self.spans_key), patient_id)
 
     def select(self, entities: Iterable[Entity]) -> Tuple[List[Entity], List[LeftEntity]]:
         """The entities to replace, and those the options leave in the text (with why)."""

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, 
 from spacy.language import Language
 
 from .confidence import scores_key
-from .replace import DeidResult, Deidentifier, Entity, MissingSpanGroup, doc_entities
+from .replace import DeidResult, Deidentifier, Entity, MissingSpanGroup, phi_entities
 
 DEFAULT_BATCH_SIZE = 32
 #: notes per chunk with n_process > 1 (spaCy starts its workers once per chunk)
@@ -133,7 +133,7 @@ def _problem(record: NoteRecord, max_length: int) -> Optional[Exception]:
 
 
 def _finish(doc: Any, record: NoteRecord, view: NewlineView, deidentifier: Deidentifier) -> Union[DeidOutput, NoteFailure]:
-    entities = view.entities_to_original(doc_entities(doc, deidentifier.spans_key))
+    entities = view.entities_to_original(phi_entities(doc, deidentifier.spans_key))
     patient = record.patient_id if record.patient_id is not None else record.note_id
     try:
         return DeidOutput(record, deidentifier.replace(record.text, entities, patient))

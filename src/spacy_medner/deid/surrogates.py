@@ -38,7 +38,7 @@ from typing import Callable, Dict, FrozenSet, Optional, Tuple, Union
 
 from faker import Faker
 
-from ..synth.surrogates import DEPARTMENTS, PROFESSIONS
+from ..lexicon import DEPARTMENTS, PROFESSIONS
 from .dates import shift_date_text
 from .keys import SurrogateKey
 from .names import name_like

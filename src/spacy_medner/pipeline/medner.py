@@ -19,6 +19,7 @@ from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer, set_dropout_rate
 from thinc.types import Floats2d
 
+from ..labels import DEFAULT_SPANS_KEY
 from ..layers.biluo import B_, I_, L_, U_, boundary_tags, first_tag, n_labels_for_tags, n_tags, tag_names
 from ..layers.crf import CRFLoss, crf_decode_with_confidence
 from .patterns import PatternMatcher, RuleMatch, default_patterns, validate_patterns
@@ -38,7 +39,6 @@ upstream = "*"
 @layers = "reduce_mean.v1"
 """
 DEFAULT_MEDNER_MODEL_CONFIG = Config().from_str(DEFAULT_MEDNER_MODEL)["model"]
-DEFAULT_SPANS_KEY = "medner"
 #: Settings of the pipe: factory arguments, kept in the pipeline's config (not in ``cfg``),
 #: so load-time config overrides win over what was saved.
 SETTINGS = ("entity_bias", "overwrite_ents", "set_ents", "spans_key", "use_patterns")

@@ -10,6 +10,6 @@ are recorded with exact offsets as the text is assembled;
 ``write_corpus(out_dir, n, seed)`` writes them as ``PPP-RR.xml`` files with a
 ``README.txt`` saying so.  See docs/synthetic.md.
 """
-from .corpus import COVERAGE_BLOCK, generate_notes, write_corpus
+from .corpus import COVERAGE_BLOCK, generate_notes, is_synthetic_corpus, write_corpus
 
-__all__ = ["COVERAGE_BLOCK", "generate_notes", "write_corpus"]
+__all__ = ["COVERAGE_BLOCK", "generate_notes", "is_synthetic_corpus", "write_corpus"]

@@ -19,8 +19,6 @@ from .builder import _FORMATTER, Field, Phi
 from .cast import Clinician
 from .sections import (
     NoteContext,
-    exam_section,
-    hpi_opening,
     ros_section,
     vitals_section,
     address_lines,

@@ -38,7 +38,6 @@ from .sections import (
     ap_section,
 )
 from .kinds import MORE_KINDS, table_block
-from .phrases import DISTRACTORS
 from .surrogates import weighted
 
 

@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from faker import Faker
 
+from ..lexicon import DEPARTMENTS, PROFESSIONS
 from .builder import Field, Phi
 
 # Name locales and their weights: many cultures, as in a US city hospital.
@@ -80,22 +81,6 @@ WORD_LAST = ("Young", "Park", "Grant", "Long", "Little", "Price", "Stone", "Wood
 PARTICLES = {"es_MX": ("de la ", "del ", "de los ", "de "), "es_CO": ("de la ", "del "), "pt_BR": ("da ", "dos ", "de "),
              "de_DE": ("von ",), "fr_FR": ("de ", "Le ", "du "), "it_IT": ("De ", "Di ", "La ")}
 
-PROFESSIONS: Tuple[str, ...] = (
-    "teacher", "retired teacher", "nurse", "carpenter", "electrician", "plumber",
-    "accountant", "lawyer", "truck driver", "bus driver", "cashier", "chef", "cook",
-    "software engineer", "engineer", "mechanic", "auto mechanic", "construction worker",
-    "firefighter", "police officer", "mail carrier", "postal worker", "farmer",
-    "landscaper", "hairdresser", "librarian", "pharmacist", "dentist", "janitor",
-    "custodian", "security guard", "waitress", "waiter", "bartender", "secretary",
-    "administrative assistant", "social worker", "professor", "student", "graduate student",
-    "banker", "real estate agent", "salesman", "sales representative", "painter",
-    "welder", "machinist", "fisherman", "homemaker", "nursing assistant", "CNA",
-    "home health aide", "physical therapist", "computer programmer", "architect",
-    "musician", "artist", "photographer", "journalist", "pastor", "minister",
-    "day care worker", "veterinarian", "dental hygienist", "paralegal", "factory worker",
-    "warehouse worker", "housekeeper", "insurance agent", "taxi driver", "pilot",
-    "flight attendant", "research scientist", "lab technician", "respiratory therapist",
-)
 #: pieces of compound occupations ("retired high school chemistry teacher", "HVAC apprentice", "line cook")
 PROFESSION_TRADES = ("HVAC", "electrical", "plumbing", "carpentry", "welding", "roofing", "drywall", "masonry", "pipefitter", "sheet metal")
 PROFESSION_TRADE_ROLES = ("apprentice", "technician", "installer", "foreman", "contractor", "journeyman", "helper", "estimator")
@@ -130,44 +115,6 @@ EMPLOYER_KINDS = ("Freight", "Mechanical", "Logistics", "Construction", "Electri
                   "Public Schools", "School District", "Academy", "Country Club", "Marina", "Hotel", "Inn", "Senior Living", "Nursing Home",
                   "Daycare", "Child Care Center", "Learning Center", "Fitness", "Software", "Systems", "Labs", "Consulting", "Engineering",
                   "Energy", "Utilities", "Water District", "Sanitation", "Steel", "Lumber", "Quarry", "Shipyard", "Casino", "Distribution Center")
-
-DEPARTMENTS: Tuple[str, ...] = (
-    "Internal Medicine", "Cardiology", "Cardiology Clinic", "Endocrinology",
-    "Diabetes Center", "Pulmonary Medicine", "Nephrology", "Renal Clinic",
-    "Gastroenterology", "GI Clinic", "Oncology", "Hematology/Oncology", "Neurology",
-    "Rheumatology", "Infectious Disease", "Vascular Surgery", "General Surgery",
-    "Orthopedics", "Urology", "Geriatrics", "Primary Care", "Adult Medicine",
-    "Emergency Department", "Emergency Medicine", "Medical Intensive Care Unit",
-    "Cardiac Surgery", "Radiology", "Physical Therapy", "Heart Failure Clinic",
-    "Anticoagulation Clinic", "Podiatry", "Dermatology", "Psychiatry", "Ophthalmology",
-    "Women's Health", "Wound Care Center", "Pain Clinic", "Sleep Lab",
-    "Structural Heart Program", "Bariatric Surgery Program", "Memory Disorders Clinic", "Transplant Center", "Comprehensive Stroke Center",
-    "Cancer Center", "Breast Health Center", "Spine Center", "Sports Medicine", "Travel Medicine", "Tropical Medicine", "Adolescent Medicine",
-    "Palliative Care Service", "Hospice and Palliative Medicine", "Acute Care Surgery", "Trauma Surgery", "Hospital Medicine", "Inpatient Medicine",
-    "Labor and Delivery", "Maternal-Fetal Medicine", "Neonatal Intensive Care Unit", "NICU", "Pediatric Intensive Care Unit", "PICU",
-    "Surgical Intensive Care Unit", "SICU", "Cardiac Care Unit", "CCU", "Step-Down Unit", "Behavioral Health", "Addiction Medicine",
-    "Bridge Clinic", "Opioid Treatment Program", "Social Work", "Case Management", "Nutrition Services", "Speech Pathology",
-    "Occupational Therapy", "Audiology", "Otolaryngology", "ENT", "Plastic Surgery", "Hand Surgery", "Colorectal Surgery",
-    "Interventional Radiology", "Nuclear Medicine", "Electrophysiology", "Device Clinic", "Heart Rhythm Service", "Lipid Clinic",
-    "Department of Pathology and Laboratory Medicine", "Department of Surgery", "Department of Medicine", "Division of Cardiology",
-    "Division of General Internal Medicine", "Section of Infectious Diseases", "Genetics", "Medical Genetics", "Allergy and Immunology",
-)
-
-_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-
-
-def number_words(n: int, sep: str = "-") -> str:
-    """``72`` -> ``seventy-two`` (0 to 119), the way ages are spelled out in letters."""
-    if n >= 100:
-        rest = n - 100
-        return "one hundred" + ("" if rest == 0 else " and " + number_words(rest, sep))
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens] + ("" if ones == 0 else sep + _ONES[ones])
-
 
 MONTHS = tuple(calendar.month_name)[1:]
 MONTH_ABBR = tuple(calendar.month_abbr)[1:]
@@ -466,9 +413,6 @@ class Surrogates:
             ((a, " yrs"), 0.2),
             ((a, "y"), 0.15),
             (("(", a, ")"), 0.1),
-            ((Phi("AGE", number_words(years)), "-year-old"), 0.2),
-            ((Phi("AGE", number_words(years, " ")), " year old"), 0.1),
-            ((Phi("AGE", number_words(years).upper()), " YEAR OLD"), 0.05),
         ]
         return weighted(rng, options)  # type: ignore[return-value]
 
