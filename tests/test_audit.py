@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
-from spacy_medner.corpus import Note, Span, write_i2b2_2014
-from spacy_medner.deid import Deidentifier, Entity
+from spacy_medner.corpus import CharSpan, Note, write_i2b2_2014
+from spacy_medner.deid import Deidentifier
 from spacy_medner.deid.audit import LeakAudit, map_span, occurs
 from spacy_medner.deid.replace import Replacement
 
@@ -20,13 +20,13 @@ runner = CliRunner()
 TEXT = "Zebulon Quist, 45, seen by Dr. Vang at Park Hospital; Mary Jones Brown is 93. Quist is well."
 #            gold: PATIENT            AGE        DOCTOR(missed) HOSPITAL         PATIENT (partly)     AGE   PATIENT
 GOLD = [
-    Span(0, 13, "PATIENT"),
-    Span(15, 17, "AGE"),
-    Span(31, 35, "DOCTOR"),
-    Span(39, 52, "HOSPITAL"),
-    Span(54, 70, "PATIENT"),
-    Span(74, 76, "AGE"),
-    Span(78, 83, "PATIENT"),
+    CharSpan(0, 13, "PATIENT"),
+    CharSpan(15, 17, "AGE"),
+    CharSpan(31, 35, "DOCTOR"),
+    CharSpan(39, 52, "HOSPITAL"),
+    CharSpan(54, 70, "PATIENT"),
+    CharSpan(74, 76, "AGE"),
+    CharSpan(78, 83, "PATIENT"),
 ]
 PATTERNS = [
     {"label": "PATIENT", "pattern": "Zebulon Quist"},
@@ -137,7 +137,7 @@ def test_audit_of_jsonl_spans_and_refusals(model_dir, tmp_path):
 def test_audit_api_positions_inside_a_longer_prediction():
     text = "Pt Minh Do seen."
     deid = Deidentifier("tag")
-    result = deid.replace(text, [Entity(3, 10, "PATIENT")])
+    result = deid.replace(text, [CharSpan(3, 10, "PATIENT")])
     leak = LeakAudit()
     leak.add("n", "f", text, [(8, 10, "PATIENT")], result)  # gold "Do" inside the predicted "Minh Do"
     assert leak.counts["PATIENT"]["replaced"] == 1
@@ -152,7 +152,7 @@ def test_audit_api_positions_inside_a_longer_prediction():
 
 def test_audit_elsewhere_is_another_occurrence_than_the_surviving_one():
     text = "Quist saw Quist."
-    result = Deidentifier("tag").replace(text, [Entity(0, 5, "PATIENT")])
+    result = Deidentifier("tag").replace(text, [CharSpan(0, 5, "PATIENT")])
     leak = LeakAudit()
     leak.add("n", "f", text, [(0, 5, "PATIENT"), (10, 15, "PATIENT")], result)
     first, second = sorted(leak.findings, key=lambda f: f.start)
@@ -171,7 +171,7 @@ def test_occurs_is_whole_word():
 def test_map_span_outside_replacements_finds_the_original(data):
     text = data.draw(st.text(alphabet="ab \n", min_size=1, max_size=40))
     cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=8))))
-    ents = [Entity(a, b, "X") for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
+    ents = [CharSpan(a, b, "X") for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
     template = data.draw(st.sampled_from(["[{label}]", "", "{label}{label}{label}{label}"]))
     result = Deidentifier("tag", tag_template=template).replace(text, ents)
     for start in range(len(text)):
@@ -209,7 +209,7 @@ def test_deid_format_i2b2_2014_is_refused_and_points_to_predict(model_dir, gold_
 
 def test_audit_counts_an_age_of_90_or_over_written_as_90_plus_as_replaced():
     text = "Uncle deceased at 90; father at 95."
-    result = Deidentifier("surrogate", key="k" * 16).replace(text, [Entity(18, 20, "AGE"), Entity(32, 34, "AGE")])
+    result = Deidentifier("surrogate", key="k" * 16).replace(text, [CharSpan(18, 20, "AGE"), CharSpan(32, 34, "AGE")])
     assert "90+" in result.text and "95" not in result.text
     leak = LeakAudit()
     leak.add("n", "f", text, [(18, 20, "AGE"), (32, 34, "AGE")], result)

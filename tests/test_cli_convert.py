@@ -6,7 +6,7 @@ from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
 from spacy_medner.cli import app
-from spacy_medner.corpus import Note, Span, write_i2b2_2014
+from spacy_medner.corpus import CharSpan, Note, write_i2b2_2014
 from spacy_medner.tokenizer import clinical_nlp
 
 runner = CliRunner()
@@ -20,10 +20,10 @@ def write_release(folder, n_patients=6, records=2):
         for r in range(1, records + 1):
             text = f"Patient {SECRET} seen 2067-05-0{r} by Dr.Who, MRN:{p}44{r}.\n\nFollow up in clinic."
             spans = [
-                Span(8, 8 + len(SECRET), "PATIENT"),
-                Span(text.index("2067"), text.index("2067") + 10, "DATE"),
-                Span(text.index("Who"), text.index("Who") + 3, "DOCTOR"),
-                Span(text.index(f"{p}44"), text.index(f"{p}44") + 6, "MEDICALRECORD"),
+                CharSpan(8, 8 + len(SECRET), "PATIENT"),
+                CharSpan(text.index("2067"), text.index("2067") + 10, "DATE"),
+                CharSpan(text.index("Who"), text.index("Who") + 3, "DOCTOR"),
+                CharSpan(text.index(f"{p}44"), text.index(f"{p}44") + 6, "MEDICALRECORD"),
             ]
             write_i2b2_2014(Note(f"{p}-0{r}", text, spans, str(p)), folder / f"{p}-0{r}.xml")
     return folder

@@ -158,12 +158,12 @@ def test_f4_note_longer_than_max_length_is_converted_not_a_traceback(tmp_path, m
 
 
 def test_f4_note_over_one_million_characters_converts_with_the_default_nlp():
-    from spacy_medner.corpus import Note, Span
+    from spacy_medner.corpus import CharSpan, Note
 
     text = f"Pt {NAME} seen. " + "x " * 500_000
     assert len(text) > NLP.max_length == 1_000_000
     report = ConversionReport()
-    docs, report = convert_notes([Note("100-01", text, [Span(3, 16, "PATIENT", "P0")], "100", "huge/100-01.xml")], NLP, report=report)
+    docs, report = convert_notes([Note("100-01", text, [CharSpan(3, 16, "PATIENT", "P0")], "100", "huge/100-01.xml")], NLP, report=report)
     assert [len(d.text) for d in docs] == [len(text)] and ents(docs[0]) == [(3, 16, NAME, "PATIENT")]
     assert NLP.max_length == 1_000_000  # raised for that call only
     assert report.notice_lines[0]["source"] == "huge/100-01.xml"

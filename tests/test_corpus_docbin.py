@@ -3,15 +3,14 @@ import pytest
 from spacy.tokens import DocBin
 
 from spacy_medner.corpus import (
+    CharSpan,
     ConversionError,
     ConversionReport,
     Note,
-    Span,
     convert_notes,
     segment_bounds,
     split_by_patient,
 )
-from spacy_medner.corpus.docbin import Entity
 from spacy_medner.tokenizer import clinical_nlp
 
 NLP = clinical_nlp("en")
@@ -28,7 +27,7 @@ def ents(doc):
 
 def test_entity_inside_a_token_splits_that_token():
     text = "seen by drwho today, Smithjohnson ok"
-    spans = [Span(8, 10, "DOCTOR", "P0"), Span(10, 13, "DOCTOR", "P1"), Span(26, 33, "PATIENT", "P2")]
+    spans = [CharSpan(8, 10, "DOCTOR", "P0"), CharSpan(10, 13, "DOCTOR", "P1"), CharSpan(26, 33, "PATIENT", "P2")]
     assert NLP.make_doc(text).char_span(8, 10, alignment_mode="strict") is None  # the premise
     docs, report = convert_notes([Note("1-1", text, spans, "1")], NLP)
     doc = docs[0]
@@ -45,20 +44,20 @@ def test_entity_inside_a_token_splits_that_token():
 
 def test_no_split_needed_is_not_counted():
     text = "MRN:4417220 seen 2067-05-03"
-    docs, report = convert_notes([Note("1-1", text, [Span(4, 11, "MEDICALRECORD"), Span(17, 27, "DATE")])], NLP)
+    docs, report = convert_notes([Note("1-1", text, [CharSpan(4, 11, "MEDICALRECORD"), CharSpan(17, 27, "DATE")])], NLP)
     assert ents(docs[0]) == [(4, 11, "MEDICALRECORD"), (17, 27, "DATE")]
     assert report.totals().token_split == 0
 
 
 def test_user_data_names_note_and_patient():
-    docs, _ = convert_notes([Note("100-02", "Dr Who", [Span(3, 6, "DOCTOR")], "100", "x/100-02.xml")], NLP)
+    docs, _ = convert_notes([Note("100-02", "Dr Who", [CharSpan(3, 6, "DOCTOR")], "100", "x/100-02.xml")], NLP)
     assert docs[0].user_data == {
         "note_id": "100-02", "patient_id": "100", "source": "x/100-02.xml", "segment": 0, "segment_start": 0
     }
 
 
 def test_generic_labels_pass_through_under_type_only():
-    note = Note("n", "Took aspirin daily", [Span(5, 12, "Drug", "T1"), Span(13, 18, "DATE", "T2")])
+    note = Note("n", "Took aspirin daily", [CharSpan(5, 12, "Drug", "T1"), CharSpan(13, 18, "DATE", "T2")])
     docs, report = convert_notes([note], NLP, "type", allow_unknown_labels=True)
     assert ents(docs[0]) == [(5, 12, "Drug"), (13, 18, "DATE")]
     docs, report = convert_notes([note], NLP, "category", allow_unknown_labels=True)
@@ -88,11 +87,11 @@ def _long_note():
     for i in range(12):
         for sub, label in ((f"Who{i}", "DOCTOR"), (str(1000 + i), "MEDICALRECORD")):
             start = text.index(sub)
-            spans.append(Span(start, start + len(sub), label, f"{label}{i}"))
+            spans.append(CharSpan(start, start + len(sub), label, f"{label}{i}"))
     # an entity across a blank line: no cut may fall inside it
     start = text.index("MRN 1005")
     end = text.index("Paragraph 6") + len("Paragraph")
-    spans = [s for s in spans if not (start <= s.start < end)] + [Span(start, end, "HOSPITAL", "H")]
+    spans = [s for s in spans if not (start <= s.start < end)] + [CharSpan(start, end, "HOSPITAL", "H")]
     return Note("9-1", text, spans, "9")
 
 
@@ -125,7 +124,7 @@ def test_segment_bounds_fall_back_to_line_ends_then_whitespace():
     text = "aaaa bbbb\ncccc dddd eeee"
     assert segment_bounds(text, [], 12) == [(0, 10), (10, 20), (20, 24)]
     # no allowed cut inside an entity covering the whole first part
-    ent = [Entity(0, 19, "X", "X", "t")]
+    ent = [CharSpan(0, 19, "X", tag_id="t", source_label="X")]
     assert segment_bounds(text, ent, 12) == [(0, 20), (20, 24)]
     assert segment_bounds("x" * 50, [], 10) == [(0, 50)]
 
@@ -167,7 +166,7 @@ def test_split_edge_cases():
 
 def test_report_lines_and_json(tmp_path):
     report = ConversionReport(format="jsonl")
-    convert_notes([Note("1", "Dr Who", [Span(3, 60, "DOCTOR", "7")], source="f.jsonl: line 1")], NLP, report=report)
+    convert_notes([Note("1", "Dr Who", [CharSpan(3, 60, "DOCTOR", "7")], source="f.jsonl: line 1")], NLP, report=report)
     report.write_json(tmp_path / "r.json")
     import json
 

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
 from spacy_medner.corpus import (
+    CharSpan,
     ConversionError,
     ConversionReport,
     Note,
-    Span,
     convert_notes,
     parse_i2b2_2014,
     read_i2b2_2014,
@@ -48,9 +48,9 @@ def make_note(text, *items, note_id="123-04"):
         if len(item) == 2:
             sub, label = item
             start = text.index(sub)
-            spans.append(Span(start, start + len(sub), label))
+            spans.append(CharSpan(start, start + len(sub), label))
         else:
-            spans.append(Span(*item))
+            spans.append(CharSpan(*item))
     return Note(note_id, text, spans, note_id.split("-")[0])
 
 
@@ -141,7 +141,7 @@ def notes_with_spans(draw):
         end = draw(st.integers(start + 1, min(len(text), start + 15)))
         if text[start].isspace() or text[end - 1].isspace():
             continue
-        spans.append(Span(start, end, draw(st.sampled_from(labels)), f"P{len(spans)}"))
+        spans.append(CharSpan(start, end, draw(st.sampled_from(labels)), f"P{len(spans)}"))
         pos = end + draw(st.integers(0, 3))
     return Note("7-1", text, spans, "7")
 
@@ -191,7 +191,8 @@ def test_folder_recursive_zip_and_tar(tmp_path):
             tf.addfile(info, io.BytesIO(data))
     read = list(read_i2b2_2014([tpath]))
     assert [n.note_id for n in read] == from_folder
-    assert all(n.spans == [Span(11, 14, "DOCTOR", "P0", "NAME", "Who")] for n in read)
+    provenance = [(s.start, s.end, s.label, s.tag_id, s.category, s.text) for n in read for s in n.spans]
+    assert provenance == [(11, 14, "DOCTOR", "P0", "NAME", "Who")] * len(read)
 
 
 def test_empty_folder_and_missing_path(tmp_path):

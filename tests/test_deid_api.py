@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from spacy.tokens import SpanGroup
 
 from spacy_medner.deid import (
+    CharSpan,
     DeidOutput,
     Deidentifier,
-    Entity,
     NoteFailure,
     NoteRecord,
     SurrogateKey,
@@ -90,7 +90,7 @@ def test_mask_mode_exact(nlp):
     assert fixed.text == "### (MRN ###) seen ### by ###. Age ###. Call ###."
     # a masked entity spanning lines keeps its line breaks (and so the line count)
     deid = Deidentifier("mask")
-    assert deid.replace("at Main St\r\nBoston.", [Entity(3, 18, "STREET")]).text == "at *******\r\n******."
+    assert deid.replace("at Main St\r\nBoston.", [CharSpan(3, 18, "STREET")]).text == "at *******\r\n******."
 
 
 def test_no_entities_pass_through_identical(nlp):
@@ -177,10 +177,10 @@ def test_date_formats(text, days, expected):
 def test_unparsable_dates(text):
     assert parse_date(text) is None
     deid = Deidentifier("surrogate", seed=1)
-    out = deid.replace(f"On {text}.", [Entity(3, 3 + len(text), "DATE")], "P1")
+    out = deid.replace(f"On {text}.", [CharSpan(3, 3 + len(text), "DATE")], "P1")
     assert out.replacements[0].action == "date_unparsed"
     assert re.fullmatch(r"\d\d/\d\d/\d{4}", out.replacements[0].text)
-    again = deid.replace(f"Also {text}", [Entity(5, 5 + len(text), "DATE")], "P1")
+    again = deid.replace(f"Also {text}", [CharSpan(5, 5 + len(text), "DATE")], "P1")
     assert again.replacements[0].text == out.replacements[0].text
     assert deid.surrogates.stats["date_unparsed"] == 2
 
@@ -253,7 +253,7 @@ def test_format_preserving_surrogates(nlp):
     deid = Deidentifier("surrogate", seed=3)
     values = [("10.0.3.7", "IPADDR"), ("www.mgh.harvard.edu", "URL"), ("https://x.org/a/b", "URL"), ("2001:db8::1", "IPADDR")]
     contacts = " ".join(v for v, _ in values)
-    ents = [Entity(contacts.index(v), contacts.index(v) + len(v), label) for v, label in values]
+    ents = [CharSpan(contacts.index(v), contacts.index(v) + len(v), label) for v, label in values]
     out = deid.replace(contacts, ents, "p")
     ip4, url1, url2, ip6 = [r.text for r in out.replacements]
     assert ipaddress.ip_address(ip4).is_private and ip4 != "10.0.3.7"
@@ -285,7 +285,7 @@ def test_bad_options():
         with pytest.raises(ValueError):
             Deidentifier(**kwargs)
     with pytest.raises(ValueError, match="overlaps"):
-        Deidentifier("tag").replace("abcdef", [Entity(0, 3, "A"), Entity(2, 4, "B")])
+        Deidentifier("tag").replace("abcdef", [CharSpan(0, 3, "A"), CharSpan(2, 4, "B")])
 
 
 @settings(max_examples=100, deadline=None)
@@ -416,5 +416,5 @@ def test_a_date_does_not_run_across_a_line_break():
     assert parse_date("OCTOBER.\n4") is None
     assert parse_date("October 4") is not None
     deid = Deidentifier("surrogate", key="k" * 16)
-    out = deid.replace("FLU SHOT IN OCTOBER.\n4. RECHECK", [Entity(12, 22, "DATE")], "P1")
+    out = deid.replace("FLU SHOT IN OCTOBER.\n4. RECHECK", [CharSpan(12, 22, "DATE")], "P1")
     assert "OCTOBER" not in out.text and out.text.endswith(". RECHECK")

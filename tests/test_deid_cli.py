@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
-from spacy_medner.corpus import Note, Span, read_i2b2_2014, write_i2b2_2014
+from spacy_medner.corpus import CharSpan, Note, read_i2b2_2014, write_i2b2_2014
 
 PATTERNS = [
     {"label": "PATIENT", "pattern": "John Smith"},
@@ -155,7 +155,7 @@ def test_i2b2_round_trip_of_predictions(model_dir, tmp_path):
     }
     for stem, text in texts.items():
         # gold tags that disagree with the predictions: they must be ignored
-        write_i2b2_2014(Note(stem, text, [Span(0, 2, "CITY")]), src / f"{stem}.xml")
+        write_i2b2_2014(Note(stem, text, [CharSpan(0, 2, "CITY")]), src / f"{stem}.xml")
     out = tmp_path / "pred"
     result = run(model_dir, src, out, command="predict")
     assert result.exit_code == 0, result.output

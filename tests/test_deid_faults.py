@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
-from spacy_medner.deid import Deidentifier, Entity, deidentify
+from spacy_medner.deid import CharSpan, Deidentifier, deidentify
 from spacy_medner.deid.dates import year_shift
 from spacy_medner.deid.surrogates import SurrogateGenerator
 
@@ -87,7 +87,7 @@ def test_entity_made_only_of_title_words_is_changed_and_never_counted_replaced_u
 def test_surrogate_equal_to_its_original_is_never_written(monkeypatch):
     """Last line of defence: a surrogate that equals the original becomes the tag, not the PHI."""
     monkeypatch.setattr(SurrogateGenerator, "replace", lambda self, text, label, patient: (text, "surrogate"))
-    result = Deidentifier("surrogate", key="k").replace("Pt Zebulon Quist.", [Entity(3, 16, "PATIENT")], "1")
+    result = Deidentifier("surrogate", key="k").replace("Pt Zebulon Quist.", [CharSpan(3, 16, "PATIENT")], "1")
     assert result.text == "Pt [PATIENT]." and result.replacements[0].action == "tag_fallback"
     assert result.replacements[0].changed
 
@@ -133,7 +133,7 @@ def test_bare_years_are_shifted_with_the_patients_offset():
     for patient in map(str, range(40)):
         deidentifier = Deidentifier("surrogate", key="secret-key-for-tests")
         days = deidentifier.surrogates.date_shift(patient)
-        result = deidentifier.replace(text, [Entity(*s) for s in spans], patient)
+        result = deidentifier.replace(text, [CharSpan(*s) for s in spans], patient)
         runs.append((days, result))
     unchanged = [(days, [r.text for r in result.replacements]) for days, result in runs
                  if any(text[r.start : r.end] == r.text for r in result.replacements)]

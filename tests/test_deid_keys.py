@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
-from spacy_medner.deid import DEFAULT_KEY_ENV, Deidentifier, Entity, KeyProblem, resolve_key
+from spacy_medner.deid import DEFAULT_KEY_ENV, CharSpan, Deidentifier, KeyProblem, resolve_key
 
 from .conftest import save_ruler_model
 
@@ -128,7 +128,7 @@ def test_resolve_key_order_and_api():
     with pytest.raises(KeyProblem):
         resolve_key(key_env="NOPE", environ={})
     # API: key= and its old name seed= are the same key; empty keys are refused
-    text, ents = "Zebulon Quist in Boston", [Entity(0, 13, "PATIENT"), Entity(17, 23, "CITY")]
+    text, ents = "Zebulon Quist in Boston", [CharSpan(0, 13, "PATIENT"), CharSpan(17, 23, "CITY")]
     by_key = Deidentifier("surrogate", key=KEY).replace(text, ents, "p").text
     assert Deidentifier("surrogate", seed=KEY).replace(text, ents, "p").text == by_key != text
     for kwargs in ({"key": ""}, {"seed": "  "}, {"key": KEY, "seed": KEY}):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import spacy_medner.cli  # noqa: F401 - registers the commands
 from spacy_medner.cli.app import app
-from spacy_medner.deid import Deidentifier, Entity, MissingSpanGroup, deidentify, phi_entities, parse_operators
+from spacy_medner.deid import CharSpan, Deidentifier, MissingSpanGroup, deidentify, parse_operators, phi_entities
 from spacy_medner.deid.confidence import phi_spans_key
 
 from .test_deid_medner import CNN_TOK2VEC
@@ -124,7 +124,7 @@ def test_operators_api():
     assert parse_operators("PATIENT=surrogate, DATE=Keep,DEFAULT=tag") == {"PATIENT": "surrogate", "DATE": "keep", "DEFAULT": "tag"}
     deid = Deidentifier("mask", operators={"PATIENT": "tag", "DATE": "keep"}, labels=["PATIENT", "DATE", "CITY"])
     text = "Zebulon Quist 2091-03-02 Boston MRN 12"
-    ents = [Entity(0, 13, "PATIENT"), Entity(14, 24, "DATE"), Entity(25, 31, "CITY"), Entity(36, 38, "MRN")]
+    ents = [CharSpan(0, 13, "PATIENT"), CharSpan(14, 24, "DATE"), CharSpan(25, 31, "CITY"), CharSpan(36, 38, "MRN")]
     result = deid.replace(text, ents)
     assert result.text == "[PATIENT] 2091-03-02 ****** MRN 12"
     assert [(x.label, x.reason) for x in result.left] == [("DATE", "operator_keep"), ("MRN", "label_not_selected")]
@@ -134,7 +134,7 @@ def test_operators_api():
 def test_overlapping_spans_of_a_group_are_merged_not_dropped():
     doc = spacy.blank("en")("Zebulon Quist Jr seen.")
     doc.spans["medner"] = SpanGroup(doc, name="medner", spans=[doc.char_span(0, 13, "PATIENT"), doc.char_span(8, 16, "NAME")])
-    assert phi_entities(doc) == [Entity(0, 16, "PATIENT")]
+    assert phi_entities(doc) == [CharSpan(0, 16, "PATIENT")]
     assert deidentify(doc).text == "[PATIENT] seen."
 
 

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, DocBin
 from typer.testing import CliRunner
 
 from spacy_medner.evaluation import (
-    Entity,
+    CharSpan,
     doc_entities,
     errors_html,
     compare_docs,
@@ -107,9 +107,9 @@ def test_boundary_strict_and_relaxed(pred_span, strict_hit, relaxed_hit):
 
 
 def test_relaxed_needs_the_same_label():
-    gold = [Entity(5, 15, "DATE")]
-    assert relaxed_match(gold, [Entity(5, 14, "AGE")]).matched == []
-    assert relaxed_match(gold, [Entity(5, 14, "DATE")]).matched == [(gold[0], Entity(5, 14, "DATE"))]
+    gold = [CharSpan(5, 15, "DATE")]
+    assert relaxed_match(gold, [CharSpan(5, 14, "AGE")]).matched == []
+    assert relaxed_match(gold, [CharSpan(5, 14, "DATE")]).matched == [(gold[0], CharSpan(5, 14, "DATE"))]
 
 
 def test_label_mismatch_is_a_false_positive_and_a_false_negative():
@@ -250,7 +250,7 @@ def entity_sets(draw):
     def side():
         cuts = sorted(draw(st.sets(st.integers(0, 40), max_size=10)))
         pairs = list(zip(cuts[::2], cuts[1::2]))
-        return [Entity(s, e, draw(st.sampled_from(["A", "B"]))) for s, e in pairs if e > s]
+        return [CharSpan(s, e, draw(st.sampled_from(["A", "B"]))) for s, e in pairs if e > s]
 
     return side(), side()
 
@@ -275,7 +275,7 @@ def test_map_gold_docs_to_category_and_hipaa():
     gold = gold_doc(TEXT, [(5, 15, "DATE"), (22, 27, "DOCTOR"), (40, 46, "CITY")])
     mapped, dropped = map_gold_docs([gold], "category")
     assert dropped == 0
-    assert doc_entities(mapped[0]) == [Entity(5, 15, "DATE"), Entity(22, 27, "NAME"), Entity(40, 46, "LOCATION")]
+    assert doc_entities(mapped[0]) == [CharSpan(5, 15, "DATE"), CharSpan(22, 27, "NAME"), CharSpan(40, 46, "LOCATION")]
     assert doc_entities(gold)[1].label == "DOCTOR"  # original untouched
     mapped, dropped = map_gold_docs([gold], "hipaa")
     assert dropped == 1

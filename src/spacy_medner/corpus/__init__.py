@@ -11,7 +11,8 @@ from .errors import ConversionError
 from .i2b2_2006 import read_i2b2_2006
 from .i2b2_2014 import parse_i2b2_2014, read_i2b2_2014, write_i2b2_2014
 from .jsonl import read_jsonl
-from .records import Note, Span
+from ..spans import CharSpan
+from .records import Note
 from .report import ConversionReport
 from .split import split_by_patient
 
@@ -21,7 +22,7 @@ __all__ = [
     "FORMATS",
     "GENERIC_FORMATS",
     "Note",
-    "Span",
+    "CharSpan",
     "convert_corpus",
     "convert_notes",
     "dev_path_for",

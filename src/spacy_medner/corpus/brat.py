@@ -33,7 +33,8 @@ from typing import Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from .errors import ConversionError
 from .offset_basis import BOM, choose_variant, remap_spans, text_variants
-from .records import Note, Span
+from ..spans import CharSpan
+from .records import Note
 from .report import ConversionReport
 from .sources import SourceFile, read_bytes, decode_text, file_stem, iter_source_files
 
@@ -56,11 +57,11 @@ def _fragment_texts(stated: Optional[str], fragments: List[Tuple[int, int]]) -> 
 
 def parse_brat_ann(
     ann_text: str, ann_name: str, report: ConversionReport, discontinuous: str = "split"
-) -> List[Span]:
+) -> List[CharSpan]:
     """Spans (offsets as the file states them) from the text of a ``.ann`` file."""
     if discontinuous not in DISCONTINUOUS_POLICIES:
         raise ValueError(f"discontinuous must be one of {DISCONTINUOUS_POLICIES}")
-    spans: List[Span] = []
+    spans: List[CharSpan] = []
     for lineno, line in enumerate(ann_text.split("\n"), start=1):
         line = line.rstrip("\r")
         if not line.strip():
@@ -94,18 +95,18 @@ def parse_brat_ann(
             continue
         if len(fragments) == 1:
             start, end = fragments[0]
-            spans.append(Span(start, end, label, tag_id, None, stated))
+            spans.append(CharSpan(start, end, label, tag_id, None, stated))
         elif discontinuous == "refuse":
             report.refuse(report.shown_label(label, generic=True), ann_name, tag_id, f"discontinuous entity ({len(fragments)} fragments; --discontinuous refuse)")
         elif discontinuous == "merge":
             start = min(a for a, _ in fragments)
             end = max(b for _, b in fragments)
             report.repair("discontinuous_merged", ann_name, tag_id, f"{len(fragments)} fragments -> [{start}:{end}]")
-            spans.append(Span(start, end, label, tag_id, None, None))
+            spans.append(CharSpan(start, end, label, tag_id, None, None))
         else:
             report.repair("discontinuous_split", ann_name, tag_id, f"{len(fragments)} fragments -> {len(fragments)} entities")
             for k, ((start, end), text) in enumerate(zip(fragments, _fragment_texts(stated, fragments))):
-                spans.append(Span(start, end, label, f"{tag_id}[{k}]", None, text))
+                spans.append(CharSpan(start, end, label, f"{tag_id}[{k}]", None, text))
     return spans
 
 

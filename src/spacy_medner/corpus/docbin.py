@@ -45,7 +45,7 @@ Each Doc's ``user_data`` holds ``note_id``, ``patient_id``, ``source``,
 """
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
@@ -54,6 +54,7 @@ from spacy.tokens import Doc
 from ..labels import LABEL_SCHEMES, TYPES, map_label
 from .errors import ConversionError
 from .offset_basis import same_text
+from ..spans import CharSpan
 from .records import Note
 from .report import ConversionReport, display_id
 
@@ -64,17 +65,6 @@ DEFAULT_MAX_NOTE_CHARS = 10_000_000
 OVERLAP_POLICIES: Tuple[str, ...] = ("keep-longest", "error")
 DEFAULT_MAX_SEGMENT_CHARS = 2000
 _KNOWN_TYPES = frozenset(TYPES)
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A validated entity: canonical offsets, output label, provenance."""
-
-    start: int
-    end: int
-    label: str
-    source_label: str
-    tag_id: str
 
 
 def _find_nearby(text: str, stated: str, start: int, end: int) -> Optional[Tuple[int, int]]:
@@ -111,7 +101,7 @@ def resolve_entities(
     report: ConversionReport,
     on_overlap: str = "keep-longest",
     allow_unknown_labels: bool = False,
-) -> List[Entity]:
+) -> List[CharSpan]:
     """Validate, repair and map a note's spans; return non-overlapping entities, sorted."""
     if scheme not in LABEL_SCHEMES:
         raise ValueError(f"Unknown label scheme {scheme!r}; expected one of {LABEL_SCHEMES}")
@@ -119,7 +109,7 @@ def resolve_entities(
         raise ValueError(f"on_overlap must be one of {OVERLAP_POLICIES}")
     text, src = note.text, note.source or note.note_id
     n = len(text)
-    candidates: List[Entity] = []
+    candidates: List[CharSpan] = []
     for span in note.spans:
         label = span.label
         accepted = label in _KNOWN_TYPES or (allow_unknown_labels and scheme == "type")
@@ -164,15 +154,15 @@ def resolve_entities(
         if trimmed != (start, end):
             report.repair("whitespace_trimmed", src, span.tag_id, f"[{start}:{end}] -> [{trimmed[0]}:{trimmed[1]}]")
             start, end = trimmed
-        candidates.append(Entity(start, end, output, label, span.tag_id))
+        candidates.append(CharSpan(start, end, output, tag_id=span.tag_id, source_label=label))
     return _resolve_overlaps(candidates, src, report, on_overlap)
 
 
 def _resolve_overlaps(
-    candidates: List[Entity], src: str, report: ConversionReport, on_overlap: str
-) -> List[Entity]:
-    seen: Dict[Tuple[int, int, str], Entity] = {}
-    unique: List[Entity] = []
+    candidates: List[CharSpan], src: str, report: ConversionReport, on_overlap: str
+) -> List[CharSpan]:
+    seen: Dict[Tuple[int, int, str], CharSpan] = {}
+    unique: List[CharSpan] = []
     for e in candidates:
         key = (e.start, e.end, e.label)
         if key in seen:
@@ -186,7 +176,7 @@ def _resolve_overlaps(
         seen[key] = e
         unique.append(e)
     order = {id(e): i for i, e in enumerate(unique)}
-    kept: List[Entity] = []  # sorted by start, non-overlapping
+    kept: List[CharSpan] = []  # sorted by start, non-overlapping
     starts: List[int] = []
     for e in sorted(unique, key=lambda e: (-(e.end - e.start), order[id(e)])):
         i = bisect.bisect_left(starts, e.end)  # kept[:i] start before e ends
@@ -241,7 +231,7 @@ def make_doc_any_length(nlp: Language, text: str) -> Doc:
 
 
 def entities_to_doc(
-    nlp: Language, text: str, entities: Sequence[Entity], report: ConversionReport, source: str = ""
+    nlp: Language, text: str, entities: Sequence[CharSpan], report: ConversionReport, source: str = ""
 ) -> Doc:
     """Tokenize ``text`` and set ``entities``, splitting tokens where needed."""
     if len(text) > nlp.max_length:
@@ -274,7 +264,7 @@ _LINE_END = re.compile(r"\n\s*")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def segment_bounds(text: str, entities: Sequence[Entity], max_chars: int) -> List[Tuple[int, int]]:
+def segment_bounds(text: str, entities: Sequence[CharSpan], max_chars: int) -> List[Tuple[int, int]]:
     """Cut points for ``text``: pieces of at most ``max_chars`` where possible.
 
     Cuts go after a blank line, else after a line end, else after
@@ -317,7 +307,7 @@ def segment_bounds(text: str, entities: Sequence[Entity], max_chars: int) -> Lis
 def note_to_docs(
     note: Note,
     nlp: Language,
-    entities: Sequence[Entity],
+    entities: Sequence[CharSpan],
     report: ConversionReport,
     segment: bool = False,
     max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS,
@@ -327,7 +317,7 @@ def note_to_docs(
     docs = []
     for k, (a, b) in enumerate(bounds):
         inside = [
-            Entity(e.start - a, e.end - a, e.label, e.source_label, e.tag_id)
+            replace(e, start=e.start - a, end=e.end - a)
             for e in entities
             if a <= e.start and e.end <= b
         ]

@@ -48,7 +48,8 @@ from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Union
 
 from .errors import ConversionError
-from .records import Note, Span
+from ..spans import CharSpan
+from .records import Note
 from .report import ConversionReport
 from .sources import iter_source_files
 from .xml_input import parse_xml_bytes
@@ -71,7 +72,7 @@ class _Walker:
     def __init__(self, source: str, record_id: str, report: ConversionReport) -> None:
         self.parts: List[str] = []
         self.pos = 0
-        self.spans: List[Span] = []
+        self.spans: List[CharSpan] = []
         self.source = source
         self.record_id = record_id
         self.report = report
@@ -106,7 +107,7 @@ class _Walker:
         else:
             label = type_2014
             self.report.count(f"i2b2-2006 TYPE {type_2006.upper()} -> {type_2014}")
-        self.spans.append(Span(start, end, label, tag_id))
+        self.spans.append(CharSpan(start, end, label, tag_id))
 
 
 def parse_i2b2_2006(

@@ -42,7 +42,8 @@ from xml.sax.saxutils import quoteattr
 from ..labels import CATEGORIES, TAG_ELEMENTS, TYPE_TO_CATEGORY, TYPES
 from .errors import ConversionError
 from .offset_basis import choose_variant, remap_spans, text_variants, verifiable
-from .records import Note, Span
+from ..spans import CharSpan
+from .records import Note
 from .report import ConversionReport
 from .sources import file_stem, iter_source_files
 from .xml_input import parse_xml_bytes
@@ -129,7 +130,7 @@ def parse_i2b2_2014(
             f"{source}: <TEXT> contains child elements{found}; inline tags are the i2b2-2006 format"
         )
     raw_text = text_el.text or ""
-    spans: List[Span] = []
+    spans: List[CharSpan] = []
     tags_el = root.find("TAGS")
     for i, el in enumerate(tags_el if tags_el is not None else []):
         span = _read_tag(el, i, source, report)
@@ -158,7 +159,7 @@ def parse_i2b2_2014(
     )
 
 
-def _read_tag(el, index: int, source: str, report: ConversionReport) -> Optional[Span]:
+def _read_tag(el, index: int, source: str, report: ConversionReport) -> Optional[CharSpan]:
     attr = el.get
     element = el.tag
     tag_id = report.shown_id((attr("id") or "").strip(), f"#{index}")
@@ -186,7 +187,7 @@ def _read_tag(el, index: int, source: str, report: ConversionReport) -> Optional
     except ValueError:
         report.refuse(report.shown_label(type_, generic=False), source, tag_id, "start/end attribute missing or not an integer")
         return None
-    return Span(start, end, type_, tag_id, category, el.get("text"))
+    return CharSpan(start, end, type_, tag_id, category, el.get("text"))
 
 
 def read_i2b2_2014(

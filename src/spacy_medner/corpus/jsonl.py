@@ -29,7 +29,8 @@ import re
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
-from .records import Note, Span
+from ..spans import CharSpan
+from .records import Note
 from .report import ConversionReport
 from .sources import file_stem, iter_source_files
 
@@ -58,7 +59,7 @@ class _Surrogates:
         return value
 
 
-def _read_spans(raw_spans: Any, where: str, report: ConversionReport, fix: _Surrogates) -> List[Span]:
+def _read_spans(raw_spans: Any, where: str, report: ConversionReport, fix: _Surrogates) -> List[CharSpan]:
     if raw_spans is None:
         return []
     if not isinstance(raw_spans, list):
@@ -78,7 +79,7 @@ def _read_spans(raw_spans: Any, where: str, report: ConversionReport, fix: _Surr
             report.refuse(report.shown_label(label, generic=True), where, tag_id, "span 'start'/'end' missing or not integers")
             continue
         stated = fix(sp.get("text")) if isinstance(sp.get("text"), str) else None
-        spans.append(Span(start, end, label, tag_id, None, stated))
+        spans.append(CharSpan(start, end, label, tag_id, None, stated))
     return spans
 
 

@@ -19,10 +19,10 @@ canonical text instead would shift every span after a BOM or CR by one
 character per BOM/CR, silently.  Readers report which basis was assumed; :func:`verifiable`
 tells whether any span could be checked.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import List, Optional, Sequence, Tuple
 
-from .records import Span
+from ..spans import CharSpan
 
 BOM = "\ufeff"
 
@@ -91,16 +91,16 @@ def text_variants(raw: str, cr: Optional[str] = "\r", bom: bool = True) -> List[
     return variants
 
 
-def _stated(span: Span) -> bool:
+def _stated(span: CharSpan) -> bool:
     return span.text is not None and bool(span.text.strip())
 
 
-def verifiable(spans: Sequence[Span]) -> bool:
+def verifiable(spans: Sequence[CharSpan]) -> bool:
     """Whether any span states its text (an empty ``text=""`` states nothing)."""
     return any(_stated(s) for s in spans)
 
 
-def choose_variant(variants: Sequence[TextVariant], spans: Sequence[Span]) -> TextVariant:
+def choose_variant(variants: Sequence[TextVariant], spans: Sequence[CharSpan]) -> TextVariant:
     """The variant on which most spans' stated texts match.
 
     On ties, and when no span states its text, the raw variant (the one
@@ -123,13 +123,13 @@ def choose_variant(variants: Sequence[TextVariant], spans: Sequence[Span]) -> Te
     return best
 
 
-def remap_spans(variant: TextVariant, spans: Sequence[Span]) -> List[Span]:
+def remap_spans(variant: TextVariant, spans: Sequence[CharSpan]) -> List[CharSpan]:
     """Spans in ``variant`` offsets -> canonical offsets (out-of-range ones unchanged)."""
     n = len(variant.text)
     out = []
     for s in spans:
         if 0 <= s.start <= n and 0 <= s.end <= n:
-            s = Span(variant.to_canonical[s.start], variant.to_canonical[s.end], s.label, s.tag_id, s.category, s.text)
+            s = replace(s, start=variant.to_canonical[s.start], end=variant.to_canonical[s.end])
         out.append(s)
     return out
 

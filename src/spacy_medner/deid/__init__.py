@@ -16,6 +16,7 @@ format; ages over 89 -> ``90+``), ``keep``; per label with ``operators=``,
 and an allow-list ``labels=``.  See :mod:`.replace`, :mod:`.surrogates`,
 :mod:`.dates`, :mod:`.keys`, and :mod:`.audit` for the leak audit.
 """
+from ..spans import CharSpan
 from .confidence import apply_knobs, check_min_score, medner_pipes, scores_key, set_entity_bias
 from .dates import parse_date, shift_date_text
 from .keys import DEFAULT_KEY_ENV, KeyProblem, SurrogateKey, random_seed, resolve_key
@@ -24,7 +25,6 @@ from .replace import (
     OPERATORS,
     DeidResult,
     Deidentifier,
-    Entity,
     LeftEntity,
     MissingSpanGroup,
     Replacement,
@@ -58,7 +58,7 @@ __all__ = [
     "DeidOutput",
     "DeidResult",
     "Deidentifier",
-    "Entity",
+    "CharSpan",
     "NoteFailure",
     "NoteRecord",
     "NoteTooLong",

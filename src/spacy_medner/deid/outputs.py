@@ -43,7 +43,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Set, Tuple
 
 from ..corpus.i2b2_2014 import note_to_i2b2_2014_xml
-from ..corpus.records import Note, Span
+from ..corpus.records import Note
+from ..spans import CharSpan
 from ..labels import CATEGORIES, TYPE_TO_CATEGORY
 from ..safe_io import InputGuard, UnsafeOutputError, atomic_output, atomic_write_bytes, is_inside
 from .inputs import DeidInputError, InputNote, Source
@@ -165,9 +166,9 @@ def _relative_target(rel_name: str, fmt: str) -> str:
     return base + _SUFFIX[fmt]
 
 
-def _spans(replacements: List[Replacement], new_offsets: bool) -> List[Span]:
+def _spans(replacements: List[Replacement], new_offsets: bool) -> List[CharSpan]:
     return [
-        Span(
+        CharSpan(
             r.new_start if new_offsets else r.start,
             r.new_end if new_offsets else r.end,
             r.label,

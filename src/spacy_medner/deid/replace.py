@@ -32,6 +32,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Uni
 from spacy.tokens import Doc
 
 from ..labels import DEFAULT_SPANS_KEY
+from ..spans import CharSpan
 from .keys import check_key, random_seed
 from .shapes import has_alnum, normalise
 from .surrogates import DEFAULT_MAX_SHIFT_DAYS, SurrogateGenerator
@@ -54,16 +55,6 @@ Key = Union[str, int, bytes]
 
 class MissingSpanGroup(ValueError):
     """A Doc lacks the span group that holds the PHI (a configuration error; no note text)."""
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A predicted entity: ``text[start:end]`` with ``label`` and its probability (None if unscored)."""
-
-    start: int
-    end: int
-    label: str
-    score: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -115,28 +106,28 @@ class DeidResult:
         return sum(r.changed for r in self.replacements)
 
 
-def merge_overlaps(entities: Iterable[Entity]) -> List[Entity]:
+def merge_overlaps(entities: Iterable[CharSpan]) -> List[CharSpan]:
     """Entities in text order, overlapping ones merged into their union.
 
     The union takes the label of its longest member (the first on ties) and
     the highest score (a merged region is kept if any member passes
     ``min_score``).  Empty entities are dropped.
     """
-    out: List[Entity] = []
-    members: List[Entity] = []
+    out: List[CharSpan] = []
+    members: List[CharSpan] = []
     for ent in sorted((e for e in entities if e.end > e.start), key=lambda e: (e.start, -e.end)):
         if members and ent.start < out[-1].end:
             members.append(ent)
             longest = max(members, key=lambda e: e.end - e.start)
             scores = [e.score for e in members if e.score is not None]
-            out[-1] = Entity(out[-1].start, max(out[-1].end, ent.end), longest.label, max(scores) if scores else None)
+            out[-1] = CharSpan(out[-1].start, max(out[-1].end, ent.end), longest.label, score=max(scores) if scores else None)
         else:
             members = [ent]
             out.append(ent)
     return out
 
 
-def phi_entities(doc: Doc, spans_key: Optional[str] = DEFAULT_SPANS_KEY) -> List[Entity]:
+def phi_entities(doc: Doc, spans_key: Optional[str] = DEFAULT_SPANS_KEY) -> List[CharSpan]:
     """The PHI entities of ``doc``: ``doc.spans[spans_key]`` with medner's scores.
 
     ``spans_key=None``: ``doc.ents`` (scores looked up in ``doc.spans["medner"]``
@@ -149,7 +140,7 @@ def phi_entities(doc: Doc, spans_key: Optional[str] = DEFAULT_SPANS_KEY) -> List
             for span, score in zip(group, group.attrs["scores"]):
                 scores[(span.start_char, span.end_char, span.label_)] = float(score)
         return [
-            Entity(ent.start_char, ent.end_char, ent.label_, scores.get((ent.start_char, ent.end_char, ent.label_)))
+            CharSpan(ent.start_char, ent.end_char, ent.label_, score=scores.get((ent.start_char, ent.end_char, ent.label_)))
             for ent in doc.ents
         ]
     if spans_key not in doc.spans:
@@ -163,10 +154,10 @@ def phi_entities(doc: Doc, spans_key: Optional[str] = DEFAULT_SPANS_KEY) -> List
     scores: List[Optional[float]] = (
         [float(x) for x in raw] if raw is not None and len(raw) == len(group) else [None] * len(group)
     )
-    return merge_overlaps(Entity(span.start_char, span.end_char, span.label_, score) for span, score in zip(group, scores))
+    return merge_overlaps(CharSpan(span.start_char, span.end_char, span.label_, score=score) for span, score in zip(group, scores))
 
 
-def filter_by_score(entities: Iterable[Entity], min_score: Optional[float]) -> Tuple[List[Entity], int]:
+def filter_by_score(entities: Iterable[CharSpan], min_score: Optional[float]) -> Tuple[List[CharSpan], int]:
     """Drop entities whose probability is below ``min_score`` (unscored ones are kept)."""
     entities = list(entities)
     if not min_score:
@@ -285,9 +276,9 @@ class Deidentifier:
         """De-identify ``doc.text`` using its PHI entities (see :func:`phi_entities`, :meth:`replace`)."""
         return self.replace(doc.text, phi_entities(doc, self.spans_key), patient_id)
 
-    def select(self, entities: Iterable[Entity]) -> Tuple[List[Entity], List[LeftEntity]]:
+    def select(self, entities: Iterable[CharSpan]) -> Tuple[List[CharSpan], List[LeftEntity]]:
         """The entities to replace, and those the options leave in the text (with why)."""
-        kept: List[Entity] = []
+        kept: List[CharSpan] = []
         left: List[LeftEntity] = []
         for ent in entities:
             if self.labels is not None and ent.label not in self.labels:
@@ -302,7 +293,7 @@ class Deidentifier:
             left.append(LeftEntity(ent.start, ent.end, ent.label, reason, ent.score))
         return kept, left
 
-    def replace(self, text: str, entities: Sequence[Entity], patient_id: Optional[str] = None) -> DeidResult:
+    def replace(self, text: str, entities: Sequence[CharSpan], patient_id: Optional[str] = None) -> DeidResult:
         """Replace non-overlapping ``entities`` (character offsets into ``text``).
 
         patient_id groups notes for consistent surrogates and date shifts; None

@@ -14,14 +14,15 @@ training corpora hold); replacements are written into the exact original
 text, whose other bytes are untouched.
 """
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from spacy.language import Language
 
 from .confidence import scores_key
-from .replace import DeidResult, Deidentifier, Entity, MissingSpanGroup, phi_entities
+from ..spans import CharSpan
+from .replace import DeidResult, Deidentifier, MissingSpanGroup, phi_entities
 
 DEFAULT_BATCH_SIZE = 32
 #: notes per chunk with n_process > 1 (spaCy starts its workers once per chunk)
@@ -99,8 +100,12 @@ class NewlineView:
             return start, end
         return start + bisect_right(self._crlf_at, start - 1), end - 1 + bisect_right(self._crlf_at, end - 1) + 1
 
-    def entities_to_original(self, entities: Iterable[Entity]) -> List[Entity]:
-        return [Entity(*self.to_original(e.start, e.end), e.label, e.score) for e in entities]
+    def entities_to_original(self, entities: Iterable[CharSpan]) -> List[CharSpan]:
+        out = []
+        for e in entities:
+            start, end = self.to_original(e.start, e.end)
+            out.append(replace(e, start=start, end=end))
+        return out
 
 
 @dataclass

@@ -4,14 +4,15 @@
 - :func:`evaluate_model`: run a pipeline over the gold texts, score it and time it;
 - :func:`write_reports`: ``metrics.json``, ``metrics.md`` and ``errors.html``.
 """
-from .entities import Entity, doc_entities, map_gold_docs
+from ..spans import CharSpan
+from .entities import doc_entities, map_gold_docs
 from .matching import RELAXED_END_TOLERANCE, relaxed_match, strict_match
 from .model import ModelEvaluation, evaluate_model, predict
 from .reports import MAX_ERROR_DOCS, errors_html, metrics_markdown, summary_rows, write_reports
 from .scoring import DocComparison, compare_docs, score_docs
 
 __all__ = [
-    "Entity",
+    "CharSpan",
     "doc_entities",
     "map_gold_docs",
     "RELAXED_END_TOLERANCE",

@@ -4,24 +4,17 @@ All scoring in this package works on ``(start_char, end_char, label)`` triples
 rather than token indices, so a model whose tokenizer differs from the one
 that built the gold DocBin is still scored correctly.
 """
-from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
 from ..labels import CATEGORIES, LABEL_SCHEMES, TYPES, map_label
+from ..spans import CharSpan
 
 
-class Entity(NamedTuple):
-    """A labelled character span ``text[start:end]``."""
-
-    start: int
-    end: int
-    label: str
-
-
-def doc_entities(doc: Doc) -> List[Entity]:
+def doc_entities(doc: Doc) -> List[CharSpan]:
     """The entities of ``doc.ents`` as character-offset triples, in text order."""
-    return sorted(Entity(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents)
+    return sorted(CharSpan(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents)
 
 
 def doc_name(doc: Doc, index: int) -> str:
@@ -30,7 +23,7 @@ def doc_name(doc: Doc, index: int) -> str:
     return str(note_id) if note_id else f"doc #{index}"
 
 
-def filter_entities(entities: Iterable[Entity], labels: Optional[Sequence[str]]) -> List[Entity]:
+def filter_entities(entities: Iterable[CharSpan], labels: Optional[Sequence[str]]) -> List[CharSpan]:
     """Keep the entities whose label is in ``labels`` (all of them when None)."""
     if labels is None:
         return list(entities)

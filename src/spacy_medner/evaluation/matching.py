@@ -16,7 +16,7 @@ one-to-one.
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
 
-from .entities import Entity
+from ..spans import CharSpan
 
 #: Characters an end offset may be off by in relaxed matching (i2b2 2014).
 RELAXED_END_TOLERANCE = 2
@@ -26,12 +26,12 @@ RELAXED_END_TOLERANCE = 2
 class MatchResult:
     """Matched pairs and the unmatched entities of both sides."""
 
-    matched: List[Tuple[Entity, Entity]] = field(default_factory=list)  # (gold, pred)
-    false_negatives: List[Entity] = field(default_factory=list)  # unmatched gold
-    false_positives: List[Entity] = field(default_factory=list)  # unmatched predictions
+    matched: List[Tuple[CharSpan, CharSpan]] = field(default_factory=list)  # (gold, pred)
+    false_negatives: List[CharSpan] = field(default_factory=list)  # unmatched gold
+    false_positives: List[CharSpan] = field(default_factory=list)  # unmatched predictions
 
 
-def strict_match(gold: Sequence[Entity], pred: Sequence[Entity]) -> MatchResult:
+def strict_match(gold: Sequence[CharSpan], pred: Sequence[CharSpan]) -> MatchResult:
     """Match on identical ``(start, end, label)``."""
     pred_set = set(pred)
     gold_set = set(gold)
@@ -46,10 +46,10 @@ def strict_match(gold: Sequence[Entity], pred: Sequence[Entity]) -> MatchResult:
 
 
 def relaxed_match(
-    gold: Sequence[Entity], pred: Sequence[Entity], tolerance: int = RELAXED_END_TOLERANCE
+    gold: Sequence[CharSpan], pred: Sequence[CharSpan], tolerance: int = RELAXED_END_TOLERANCE
 ) -> MatchResult:
     """Match on the same label and start, with ``abs(end difference) <= tolerance``."""
-    pred_by_start: Dict[Tuple[int, str], Entity] = {(p.start, p.label): p for p in pred}
+    pred_by_start: Dict[Tuple[int, str], CharSpan] = {(p.start, p.label): p for p in pred}
     used = set()
     result = MatchResult()
     for g in gold:

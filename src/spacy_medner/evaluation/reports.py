@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from ..safe_io import atomic_write_text
 
-from .entities import Entity
+from ..spans import CharSpan
 from .scoring import DocComparison, compare_docs
 
 #: Default cap on the documents shown in errors.html.
@@ -122,7 +122,7 @@ def _colors(labels: Sequence[str]) -> Dict[str, str]:
     return {label: _PALETTE[i % len(_PALETTE)] for i, label in enumerate(sorted(labels))}
 
 
-def _render(text: str, entities: Sequence[Entity], title: str, colors: Dict[str, str]) -> str:
+def _render(text: str, entities: Sequence[CharSpan], title: str, colors: Dict[str, str]) -> str:
     data = {
         "text": text,
         "ents": [{"start": e.start, "end": e.end, "label": e.label} for e in entities],

@@ -27,7 +27,8 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from ..labels import HIPAA_TYPES, STRUCTURED_TYPES
-from .entities import Entity, doc_entities, doc_name, filter_entities
+from ..spans import CharSpan
+from .entities import doc_entities, doc_name, filter_entities
 from .hipaa import hipaa_applicability
 from .matching import MatchResult, relaxed_match, strict_match
 from .prf import add_match_counts, summarize
@@ -43,8 +44,8 @@ class DocComparison:
 
     index: int
     name: str
-    gold: List[Entity]
-    pred: List[Entity]
+    gold: List[CharSpan]
+    pred: List[CharSpan]
     strict: MatchResult
     relaxed: MatchResult
 

@@ -25,7 +25,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from spacy.tokens import Doc
 
-from .entities import Entity
+from ..spans import CharSpan
 from .prf import ratio
 
 
@@ -63,7 +63,7 @@ class TokenCounts:
         }
 
 
-def _coverage(length: int, entities: Sequence[Entity]) -> List[Optional[str]]:
+def _coverage(length: int, entities: Sequence[CharSpan]) -> List[Optional[str]]:
     """Label of the entity covering each character (None outside entities)."""
     labels: List[Optional[str]] = [None] * length
     for ent in entities:
@@ -89,8 +89,8 @@ def token_spans(doc: Doc) -> List[Tuple[int, int]]:
 def add_token_counts(
     counts: TokenCounts,
     gold_doc: Doc,
-    gold: Sequence[Entity],
-    pred: Sequence[Entity],
+    gold: Sequence[CharSpan],
+    pred: Sequence[CharSpan],
     subset: Optional[Set[str]] = None,
 ) -> None:
     """Add one document's token counts (``subset`` restricts the populations)."""

@@ -15,7 +15,8 @@ import string
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Set, Tuple, Union
 
-from ..corpus.records import Note, Span
+from ..corpus.records import Note
+from ..spans import CharSpan
 from ..labels import TYPE_TO_CATEGORY
 
 _FORMATTER = string.Formatter()
@@ -141,7 +142,7 @@ class NoteBuilder:
         for i, ((start, end, label, _, category), surface) in enumerate(zip(self._spans, surfaces)):
             if text[start:end] != surface:  # a broken invariant, never expected
                 raise AssertionError(f"{note_id} P{i}: offsets {start}-{end} lost their {label} surface")
-            spans.append(Span(start, end, label, tag_id=f"P{i}", category=category))
+            spans.append(CharSpan(start, end, label, tag_id=f"P{i}", category=category))
         return Note(
             note_id=note_id,
             text=text,
