@@ -205,6 +205,19 @@ class _Transitions:
         self.joint = _BlockLogMatmul(xp, block, n_blocks=2)
 
 
+def _where_active(lat: Lattice, t: int, shortest: int, new: ArrayXd, otherwise: ArrayXd) -> ArrayXd:
+    """The one masking rule of every recursion: ``new`` for the rows whose sequence reaches
+    token ``t``, ``otherwise`` for the rows already in their padding.
+
+    Every row reaches the tokens below the batch's shortest length, so there the mask is
+    skipped (the documented fast path: no ``where`` over the whole batch).
+    """
+    if t < shortest:
+        return new
+    mask = lat.active[:, t]
+    return lat.xp.where(mask[:, None] if new.ndim == 2 else mask, new, otherwise)
+
+
 def forward_backward(lat: Lattice, transitions: Optional[_Transitions] = None) -> Tuple[ArrayXd, ArrayXd, ArrayXd]:
     """Forward and backward log-potentials and ``log Z`` per sequence.
 
@@ -240,21 +253,15 @@ def _quiet_log_of_zero(xp: Any) -> Any:
 def _forward_backward_steps(lat: Lattice, trans: "_Transitions", alpha: ArrayXd, beta: ArrayXd, both: ArrayXd) -> None:
     xp = lat.xp
     Bsz, N, K = lat.shape
-    last = (lat.lengths - 1)[:, None]
-    shortest = int(lat.lengths.min()) if Bsz else 0  # below it every row is active: no masking
+    shortest = int(lat.lengths.min()) if Bsz else 0
     for t in range(1, N):
         u = N - 1 - t  # the backward recursion fills beta[:, u] meanwhile
         both[:, :K] = alpha[:, t - 1]
         xp.add(lat.E[:, u + 1], beta[:, u + 1], out=both[:, K:])
         out = trans.joint(both)
-        if t < shortest:
-            xp.add(out[:, :K], lat.E[:, t], out=alpha[:, t])
-        else:
-            alpha[:, t] = xp.where(lat.active[:, t, None], out[:, :K] + lat.E[:, t], alpha[:, t - 1])
-        if u < shortest - 1:
-            beta[:, u] = out[:, K:]
-        else:
-            beta[:, u] = xp.where(u < last, out[:, K:], lat.end[None, :])
+        # alpha is carried over padding; beta starts from `end` at each row's last token
+        alpha[:, t] = _where_active(lat, t, shortest, out[:, :K] + lat.E[:, t], alpha[:, t - 1])
+        beta[:, u] = _where_active(lat, u + 1, shortest, out[:, K:], lat.end[None, :])
 
 
 def _feasible(xp: Any, log_Z: ArrayXd) -> ArrayXd:
@@ -309,13 +316,11 @@ def pairwise_marginal_sums(lat: Lattice, log_Z: ArrayXd, alpha: ArrayXd, beta: A
 
 
 class _MaxPlusStep:
-    """``out[j, b] = max_i(D[i, b] + T[i, j])`` over allowed ``i`` only.
+    """``out[b, j] = max_i(D[b, i] + T[i, j])`` over allowed ``i`` only.
 
     Target tags that share the same set of allowed sources form a group, and
     groups of the same shape are stacked, so each step materialises only the
-    allowed (source, target) pairs (for BILUO about a quarter of K×K) and
-    reduces over the leading axis, which numpy vectorises well.  Works in the
-    tags-first ``(K, B)`` layout.
+    allowed (source, target) pairs (for BILUO about a quarter of K×K).
     """
 
     def __init__(self, xp: Any, T: ArrayXd):
@@ -333,17 +338,15 @@ class _MaxPlusStep:
         self.K = T_host.shape[1]
         self.buckets = []
         for members in shapes.values():
-            src = numpy.asarray([m[0] for m in members], dtype="int64").T  # (d, G)
+            src = numpy.asarray([m[0] for m in members], dtype="int64")  # (G, d)
             cols = numpy.asarray([m[1] for m in members], dtype="int64")  # (G, c)
-            Tg = numpy.stack([T_host[numpy.ix_(m[0], m[1])] for m in members], axis=1)  # (d, G, c)
-            self.buckets.append((xp.asarray(src), xp.asarray(cols), xp.asarray(Tg[:, :, None, :])))
+            Tg = numpy.stack([T_host[numpy.ix_(m[0], m[1])] for m in members], axis=0)  # (G, d, c)
+            self.buckets.append((xp.asarray(src), xp.asarray(cols), xp.asarray(Tg[None])))
 
     def __call__(self, D: ArrayXd) -> ArrayXd:
-        xp = self.xp
-        out = xp.full((self.K, D.shape[1]), NEG_INF, dtype=D.dtype)
+        out = self.xp.full((D.shape[0], self.K), NEG_INF, dtype=D.dtype)
         for src, cols, Tg in self.buckets:
-            best = (D[src][:, :, :, None] + Tg).max(axis=0)  # (G, B, c)
-            out[cols] = best.transpose(0, 2, 1)
+            out[:, cols] = (D[:, src][:, :, :, None] + Tg).max(axis=2)  # (B, G, c)
         return out
 
 
@@ -361,17 +364,12 @@ def viterbi(lat: Lattice) -> Tuple[ArrayXd, ArrayXd]:
     if N == 0:
         return xp.zeros((Bsz, 0), dtype="int64"), xp.zeros((Bsz,), dtype=lat.E.dtype)
     step = _MaxPlusStep(xp, lat.T)
-    E_T = lat.E.transpose(1, 2, 0)  # (N, K, B)
-    active = lat.active.T  # (N, B)
-    deltas = xp.empty((N, K, Bsz), dtype=lat.E.dtype)
-    deltas[0] = lat.start[:, None] + E_T[0]
-    shortest = int(lat.lengths.min()) if Bsz else 0  # below it every row is active: no masking
+    deltas = xp.empty((Bsz, N, K), dtype=lat.E.dtype)
+    deltas[:, 0] = lat.start[None, :] + lat.E[:, 0]
+    shortest = int(lat.lengths.min()) if Bsz else 0
     for t in range(1, N):
-        if t < shortest:
-            xp.add(step(deltas[t - 1]), E_T[t], out=deltas[t])
-        else:
-            deltas[t] = xp.where(active[t][None, :], step(deltas[t - 1]) + E_T[t], deltas[t - 1])
-    final = deltas[N - 1].T + lat.end[None, :]  # carried over padding: the last real step
+        deltas[:, t] = _where_active(lat, t, shortest, step(deltas[:, t - 1]) + lat.E[:, t], deltas[:, t - 1])
+    final = deltas[:, N - 1] + lat.end[None, :]  # carried over padding: the last real step
     tag = final.argmax(axis=1)
     rows = xp.arange(Bsz)
     scores = xp.where(lat.lengths > 0, final[rows, tag], 0.0)
@@ -379,8 +377,7 @@ def viterbi(lat: Lattice) -> Tuple[ArrayXd, ArrayXd]:
     paths[:, N - 1] = tag
     T_to = lat.T.T  # T_to[j, i] = T[i, j]
     for t in range(N - 1, 0, -1):
-        prev = (deltas[t - 1].T + T_to[tag]).argmax(axis=1)
-        tag = prev if t < shortest else xp.where(active[t], prev, tag)
+        tag = _where_active(lat, t, shortest, (deltas[:, t - 1] + T_to[tag]).argmax(axis=1), tag)
         paths[:, t - 1] = tag
     return paths, scores
 
