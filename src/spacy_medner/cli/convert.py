@@ -51,7 +51,6 @@ class DiscontinuousPolicy(str, Enum):
     refuse = "refuse"
 
 
-
 @app.command("convert")
 def convert_command(
     paths: List[Path] = typer.Argument(

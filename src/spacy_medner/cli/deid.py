@@ -84,7 +84,6 @@ class InFormat(str, Enum):
     csv = "csv"
 
 
-
 def load_tuned_pipeline(
     model: str, gpu_id: int, entity_bias: Optional[float], min_score: float, int8: bool = False, n_process: int = 1
 ) -> Language:
@@ -104,8 +103,6 @@ def load_tuned_pipeline(
     if biases:
         typer.echo(f"ℹ entity_bias in effect: {', '.join(f'{b:g}' for b in biases)}")
     return nlp
-
-
 
 
 def _error_line(err: BaseException, show_text: bool) -> str:

@@ -30,7 +30,6 @@ from ..safe_io import atomic_write_text
 from .app import app, fail
 
 
-
 def _first_line(err: BaseException) -> str:
     text = str(err).strip().splitlines()
     return f"{type(err).__name__}: {text[0] if text else ''}"

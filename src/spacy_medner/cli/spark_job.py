@@ -19,7 +19,6 @@ from ..deid.stream import DEFAULT_BATCH_SIZE
 from .app import app, fail
 
 
-
 @app.command("spark-deid")
 def spark_job_command(
     src: str = typer.Argument(..., help="Notes: Parquet (file or folder), CSV with a header, or JSONL; any Spark path."),
