@@ -11,12 +11,17 @@ app = typer.Typer(
 )
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one unwrapped ``✘`` line on stderr and return the exit to raise: ``raise fail("...")``.
+def error(message: str) -> None:
+    """One unwrapped ``✘`` line on stderr (wasabi would wrap long paths).
 
     Every command reports errors this way; messages name files and options, never note text.
     """
     typer.secho(f"✘ {message}", fg=typer.colors.RED, err=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """:func:`error`, then the exit to raise: ``raise fail("...")``."""
+    error(message)
     return typer.Exit(code)
 
 

@@ -55,7 +55,7 @@ from ..deid.stream import (
 )
 from ..deid.surrogates import DEFAULT_MAX_SHIFT_DAYS
 from ..safe_io import UnsafeOutputError, atomic_write_text
-from .app import app, fail, info, warn
+from .app import app, error, fail, info, warn
 from ..quantize import quantize_encoder
 from .evaluate import load_pipeline
 
@@ -362,7 +362,7 @@ def _write_audit(leak_audit: LeakAudit, path: Path, source: Source, src: Path, o
     try:
         atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     except (OSError, UnicodeEncodeError) as err:
-        fail(f"cannot write the audit report {path} ({getattr(err, 'strerror', None) or type(err).__name__})")
+        error(f"cannot write the audit report {path} ({getattr(err, 'strerror', None) or type(err).__name__})")
         return True
     typer.echo(f"ℹ leak audit of {leak_audit.notes} notes: gold PHI surviving verbatim in the output, per label")
     for line in leak_audit.summary_lines():
@@ -404,4 +404,4 @@ def _summary(written: int, elapsed: float, actions: Counter, left: Counter, skip
     if stats.get("patient_pattern_unmatched"):
         typer.echo(f"ℹ {stats['patient_pattern_unmatched']} notes did not match --patient-from-name: each is its own patient")
     if skipped:
-        fail(f"{skipped} inputs skipped (listed above)")
+        error(f"{skipped} inputs skipped (listed above)")

@@ -1,6 +1,6 @@
-"""Entities as character-offset triples, and gold-label mapping.
+"""Entities as character spans (:class:`~spacy_medner.spans.CharSpan`), and gold-label mapping.
 
-All scoring in this package works on ``(start_char, end_char, label)`` triples
+All scoring in this package compares ``(start, end, label)`` character spans
 rather than token indices, so a model whose tokenizer differs from the one
 that built the gold DocBin is still scored correctly.
 """
