@@ -90,6 +90,18 @@ SHAPED = [
     ("worked there 2015-2018 as", "2015", "DATE"),
     ("worked there (2015–2018) as", "2015–2018", "DATE"),
     ("lived there from 2015 to 2018", "2018", "DATE"),
+    ("more tired since Christmas. No edema", "Christmas", "DATE"),
+    ("fell on New Year's Eve at home", "New Year's Eve", "DATE"),
+    ("ferrous sulfate qod; recheck March.", "March", "DATE"),
+    ("labs in Oct, back in clinic", "Oct", "DATE"),
+    ("colonoscopy due january", "january", "DATE"),
+    ("Last A1c: September. Next: TBD", "September", "DATE"),
+    ("daughters Lily (7) and Hope (4). HVAC", "7", "AGE"),
+    ("daughters Lily (7) and Hope (4). HVAC", "4", "AGE"),
+    ("kids Ana (3), Ben (5), and Cy (9) at home", "9", "AGE"),
+    ("with big brother Kai (4), who", "4", "AGE"),
+    ("Mother (d. 71) CHF; father (68, HTN)", "71", "AGE"),
+    ("Mother (d. 71) CHF; father (68, HTN)", "68", "AGE"),
 ]
 
 NOT_PHI = [
@@ -104,6 +116,8 @@ NOT_PHI = [
     "ANA titer 1/2048, dilution 1/2000; in 2000 patients; seen 2/3 weeks ago; platelets 150-4000.",
     "Nursing Shift Note (1900-0700): 2046 - lasix 40 mg given; 2000-2050 kcal/day.",
     "a two-step plan; one year of therapy; seven days of abx; the wound is healing.",
+    "Lasix (40) and Toprol (25) daily; children (2) at home; 3 children (2 boys); dec appetite; May Chen RN.",
+    "you may march in place; June Park seen; EID 44 ratio; bed (12) open.",
     "sats in 90s on RA, HR in the 70s, glucose in the 300s; BP 130s/80s; 2078 patients screened.",
 ]
 
