@@ -83,9 +83,10 @@ def test_tune_saves_the_chosen_bias_and_package_meta_records_both_sets():
         "structured": {"applicable": True, "token": {"r": 0.99}},
     }
     ood = {**metrics, "n_docs": 40, "token": {"p": 0.91, "r": 0.97, "per_label_recall": {}}}
+    fresh = {**metrics, "n_docs": 12, "token": {"p": 0.93, "r": 0.95, "per_label_recall": {}}}
     meta = package_meta(
         {"lang": "en"}, name="medner", version="0.1.0", synthetic=True, transformer="bundled",
-        metrics=metrics, ood_metrics=ood, bias=choice,
+        metrics=metrics, ood_metrics=ood, ood_fresh_metrics=fresh, bias=choice,
     )
     assert meta["performance"]["phi_token_recall"] == 0.8
     assert meta["performance_ood"]["phi_token_recall"] == 0.97
@@ -93,6 +94,8 @@ def test_tune_saves_the_chosen_bias_and_package_meta_records_both_sets():
     card = model_card({**meta, "pipeline": ["medner"], "labels": {"medner": ["DATE"]}})
     assert "SYNTHETIC" in card and "out-of-distribution notes, held out (40)" in card
     assert "| 97.00 | 91.00 |" in card and "**2**" in card
+    assert meta["performance_ood_fresh"]["phi_token_precision"] == 0.93
+    assert "set C, never used in development (12) | 95.00 | 93.00 |" in card
 
 
 def test_decoding_cached_crf_inputs_equals_running_the_pipeline():

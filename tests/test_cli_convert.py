@@ -152,3 +152,21 @@ def test_nothing_to_write_is_an_error(tmp_path):
     result = invoke(tmp_path / "empty.jsonl", tmp_path / "o.spacy", "-f", "jsonl")
     assert result.exit_code == 1 and "all 1 notes have an empty text" in result.output
     assert not (tmp_path / "o.spacy").exists()
+
+
+@pytest.mark.parametrize("subset,patients", [("tune", range(900, 930)), ("test", range(950, 980)), ("fresh", range(980, 1000))])
+def test_hand_written_ood_sets_convert_without_refusals_or_repairs(tmp_path, subset, patients):
+    """The yardstick's three sets are disjoint by patient, and every tag's text is its TEXT slice."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "fixtures" / "ood_notes" / subset
+    out = tmp_path / f"{subset}.spacy"
+    result = invoke(folder, out, "--format", "i2b2-2014")
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.with_suffix(".report.json").read_text())
+    n_xml = len(list(folder.glob("*.xml")))
+    assert n_xml >= 12 and report["notes_read"] == n_xml and report["notes_skipped"] == []
+    assert report["totals"]["refused"] == 0 and report["repairs"] == {} and report["balanced"] is True
+    assert all(int(p.name.split("-")[0]) in patients for p in folder.glob("*.xml"))
+    docs = read_docs(out)
+    assert sum(len(d.ents) for d in docs) == report["totals"]["written"] > 10 * n_xml

@@ -50,6 +50,8 @@ def test_project_workflow_end_to_end(tmp_path):
     assert ood_metrics["n_docs"] == len(list(ood.rglob("*.xml")))
     held_out = json.loads((project / "metrics" / "ood-test" / "metrics.json").read_text())
     assert held_out["n_docs"] == len(list((ood / "test").glob("*.xml")))
+    fresh = json.loads((project / "metrics" / "ood-fresh" / "metrics.json").read_text())
+    assert fresh["n_docs"] == len(list((ood / "fresh").glob("*.xml"))) > 0
     assert ood_metrics["structured"]["applicable"] is True
     choice = json.loads((project / "metrics" / "bias_choice.json").read_text())
     assert choice["value"] in [row["entity_bias"] for row in choice["curve"]]
@@ -84,6 +86,7 @@ def test_project_workflow_end_to_end(tmp_path):
     assert meta["performance"]["ents_f"] == pytest.approx(metrics["strict"]["micro"]["f"])
     assert meta["performance_ood"]["phi_token_recall"] == pytest.approx(held_out["token"]["r"])
     assert meta["performance_ood_all"]["phi_token_recall"] == pytest.approx(ood_metrics["token"]["r"])
+    assert meta["performance_ood_fresh"]["phi_token_recall"] == pytest.approx(fresh["token"]["r"])
     assert meta["entity_bias"]["value"] == choice["value"]
     assert meta["performance"]["temperature"] == pytest.approx(calibration["temperature"])
     assert any(req.startswith("spacy_medner") for req in meta["requirements"])

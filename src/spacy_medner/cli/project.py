@@ -78,6 +78,9 @@ def project_package(
     ood_all_metrics_path: Optional[Path] = typer.Option(
         None, "--ood-all-metrics", help="metrics.json on all out-of-distribution notes, the tuning half included."
     ),
+    ood_fresh_metrics_path: Optional[Path] = typer.Option(
+        None, "--ood-fresh-metrics", help="metrics.json on the hand-written notes never used in development (fresh/)."
+    ),
     bias_choice_path: Optional[Path] = typer.Option(
         None, "--bias-choice", help="bias_choice.json of the tune step: recorded in the model card."
     ),
@@ -95,6 +98,7 @@ def project_package(
         "--metrics": metrics_path,
         "--ood-metrics": ood_metrics_path,
         "--ood-all-metrics": ood_all_metrics_path,
+        "--ood-fresh-metrics": ood_fresh_metrics_path,
         "--bias-choice": bias_choice_path,
     }
     for flag, path in inputs.items():
@@ -103,6 +107,7 @@ def project_package(
     metrics = json.loads(metrics_path.read_text(encoding="utf8"))
     ood = json.loads(ood_metrics_path.read_text(encoding="utf8")) if ood_metrics_path else None
     ood_all = json.loads(ood_all_metrics_path.read_text(encoding="utf8")) if ood_all_metrics_path else None
+    ood_fresh = json.loads(ood_fresh_metrics_path.read_text(encoding="utf8")) if ood_fresh_metrics_path else None
     nlp = make_self_contained(model_dir)
     bias = json.loads(bias_choice_path.read_text(encoding="utf8")) if bias_choice_path else None
     meta = package_meta(
@@ -114,6 +119,7 @@ def project_package(
         metrics=metrics,
         ood_metrics=ood,
         ood_all_metrics=ood_all,
+        ood_fresh_metrics=ood_fresh,
         bias=bias,
     )
     nlp.meta.update(meta)
