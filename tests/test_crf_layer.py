@@ -579,8 +579,15 @@ def test_pairwise_sums_when_the_rescaling_would_overflow():
     numpy.testing.assert_allclose(pairwise_marginal_sums(lat, log_Z, alpha, beta), expected, atol=1e-9)
 
 
-def test_forward_step_recovers_paths_that_underflow_in_exp_space():
-    """The live source of O sits 1,000 nats below its column's best: exp() gives 0, the log-space fallback does not."""
+@pytest.mark.parametrize("sync_free", [None, True])
+def test_forward_step_recovers_paths_that_underflow_in_exp_space(monkeypatch, sync_free):
+    """The live source of O sits 1,000 nats below its column's best: exp() gives 0, the log-space fallback does not.
+
+    ``sync_free`` True runs the GPU path (lost rows recomputed by a mask, no host sync) on numpy.
+    """
+    from spacy_medner.layers import lattice
+
+    monkeypatch.setattr(lattice._BlockLogMatmul, "sync_free", sync_free)
     E, T, s, e, mask = _masked_case(1000.0)
     T[4, 0] = 1000.0  # U -> O: allowed, impossible here, and the best score of O's column
     enum = _brute_force(E, T, s, e, biluo_constraints(1), tag_mask=mask)

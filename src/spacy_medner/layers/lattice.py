@@ -127,6 +127,9 @@ class _BlockLogMatmul:
     log space, so no path is ever lost.
     """
 
+    # None: recompute lost rows by a mask on GPU arrays (no host sync per step), by a branch on numpy
+    sync_free: Optional[bool] = None
+
     def __init__(self, xp: Any, T: ArrayXd, n_blocks: int = 1):
         self.xp = xp
         self.T = T
@@ -156,6 +159,12 @@ class _BlockLogMatmul:
         m = xp.maximum(self._group_max(A), _HUGE_NEGATIVE)
         S = xp.exp(A - m[:, self.row_group]) @ self.W
         out = xp.log(S) + m[:, self.col_group] + self.col_max
+        sync_free = self.sync_free if self.sync_free is not None else xp is not numpy
+        if sync_free:
+            # on a GPU, reading S back to test it would stall every step: recompute the lost rows by a mask
+            lost = (S < _UNDERFLOW) & ((xp.isfinite(A).astype(A.dtype) @ self.reach) > 0)
+            exact = _logsumexp(xp, A[:, :, None] + self.T[None, :, :], axis=1)
+            return xp.where(lost.any(axis=1)[:, None], exact, out)
         if float(S.min()) < _UNDERFLOW:
             lost = (S < _UNDERFLOW) & ((xp.isfinite(A).astype(A.dtype) @ self.reach) > 0)
             if bool(lost.any()):
