@@ -424,3 +424,33 @@ def test_cli_fails_cleanly(cli_setup, tmp_path, which):
     expected = {"model": "Cannot load model", "data": "no such file", "docbin": "as a spaCy DocBin", "scheme": "nonsense"}
     assert expected[which] in " ".join(result.output.split())  # wasabi wraps long lines
     assert "Traceback" not in result.output
+
+
+def test_cli_evaluates_several_sets_with_one_load(cli_setup, tmp_path):
+    """Two DATA, two --output: each report equals the one a separate call writes."""
+    model_dir, data, out = cli_setup
+    second = tmp_path / "second.spacy"
+    DocBin(docs=[gold_doc("Dr Jones called.", [(3, 8, "DOCTOR")])], store_user_data=True).to_disk(second)
+    both = [tmp_path / "a", tmp_path / "b"]
+    result = CliRunner().invoke(
+        _runner_app(), ["evaluate", str(model_dir), str(data), str(second), "-o", str(both[0]), "-o", str(both[1])]
+    )
+    assert result.exit_code == 0, result.output
+    for gold, joint in ((data, both[0]), (second, both[1])):
+        alone = tmp_path / f"alone-{gold.stem}"
+        assert CliRunner().invoke(_runner_app(), ["evaluate", str(model_dir), str(gold), "-o", str(alone)]).exit_code == 0
+        m, n = (json.loads((d / "metrics.json").read_text()) for d in (joint, alone))
+        assert m["data"] == str(gold) and m["n_docs"] == n["n_docs"]
+        assert m["strict"] == n["strict"] and m["token"] == n["token"]
+    assert json.loads((both[1] / "metrics.json").read_text())["strict"]["micro"]["tp"] == 1
+
+
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_cli_needs_one_output_per_data(cli_setup, tmp_path, outputs):
+    model_dir, data, _ = cli_setup
+    args = ["evaluate", str(model_dir), str(data), str(data)]
+    for i in range(outputs):
+        args += ["-o", str(tmp_path / f"o{i}")]
+    result = CliRunner().invoke(_runner_app(), args)
+    assert result.exit_code == 1 and "one --output per DATA" in " ".join(result.output.split())
+    assert not (tmp_path / "o0").exists()

@@ -83,8 +83,12 @@ def evaluate_command(
         help="spaCy pipeline (a directory or an installed package name), or a DocBin (.spacy) of "
         "predictions to score as they are, e.g. `deid --format i2b2-2014` output after `convert`.",
     ),
-    data: Path = typer.Argument(..., help="Gold DocBin (.spacy) with doc.ents set."),
-    output: Path = typer.Option(..., "--output", "-o", help="Directory for metrics.json, metrics.md, errors.html."),
+    data: List[Path] = typer.Argument(
+        ..., help="Gold DocBin (.spacy) with doc.ents set; several are scored in turn with the model loaded once."
+    ),
+    output: List[Path] = typer.Option(
+        ..., "--output", "-o", help="Directory for metrics.json, metrics.md, errors.html: one per DATA, in order."
+    ),
     gold_labels_scheme: Optional[str] = typer.Option(
         None,
         "--gold-labels-scheme",
@@ -114,7 +118,7 @@ def evaluate_command(
         "the same as quantize = \"int8\" in the model's config). Ignored on GPU, with a warning.",
     ),
 ) -> None:
-    """Evaluate MODEL on the gold DocBin DATA: strict, i2b2-relaxed, token-level PHI and HIPAA scores.
+    """Evaluate MODEL on each gold DocBin DATA: strict, i2b2-relaxed, token-level PHI and HIPAA scores.
 
     Scores are on character offsets, so the model's tokenizer may differ from the gold's.
     Nothing printed contains note text; errors.html does (disable it with --no-errors-html).
@@ -123,6 +127,15 @@ def evaluate_command(
         raise fail(
             f"--gold-labels-scheme {gold_labels_scheme!r} is not one of {', '.join(LABEL_SCHEMES)}"
         )
+    if len(output) != len(data):
+        raise fail(f"{len(data)} DATA but {len(output)} --output: give one --output per DATA, in order")
+    if len(set(output)) != len(output):
+        raise fail("--output: each DATA needs its own directory")
+    if bias_sweep is not None and len(data) > 1:
+        raise fail("--bias-sweep takes one DATA")
+    missing = [str(d) for d in data if not d.is_file()]
+    if missing:
+        raise fail(f"Cannot load data {missing[0]!r}: no such file")
     scoring_predictions = model.endswith(".spacy") and Path(model).is_file()
     nlp = spacy.blank("en") if scoring_predictions else load_pipeline(model, gpu_id)
     if int8 and scoring_predictions:
@@ -132,6 +145,30 @@ def evaluate_command(
             quantize_encoder(nlp)
         except ValueError as err:
             raise fail(f"--int8: {err}")
+    for one_data, one_output in zip(data, output):
+        if len(data) > 1:
+            msg.divider(str(one_data))
+        _evaluate_one(
+            nlp, model, one_data, one_output, scoring_predictions=scoring_predictions,
+            gold_labels_scheme=gold_labels_scheme, batch_size=batch_size, no_errors_html=no_errors_html,
+            max_error_docs=max_error_docs, bias_sweep=bias_sweep,
+        )
+
+
+def _evaluate_one(
+    nlp: Language,
+    model: str,
+    data: Path,
+    output: Path,
+    *,
+    scoring_predictions: bool,
+    gold_labels_scheme: Optional[str],
+    batch_size: int,
+    no_errors_html: bool,
+    max_error_docs: int,
+    bias_sweep: Optional[str],
+) -> None:
+    """Score ``nlp`` (or the saved predictions ``model``) on one gold DocBin and write its reports."""
     gold_docs = load_gold_docs(data, nlp)
     label_mapping = None
     if gold_labels_scheme is not None:
