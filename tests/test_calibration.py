@@ -102,6 +102,21 @@ def test_temperature_never_moves_the_decoding(bias):
     assert moved, "the temperature should move some probability"
 
 
+@pytest.mark.parametrize("bias", [0.0, 1.5])
+def test_rescoring_given_paths_equals_decoding_again(bias):
+    """Calibration re-scores at many temperatures from the paths decoded once: the same entities and probabilities."""
+    K = 9
+    rng = numpy.random.default_rng(4)
+    model = _model(K, _random_params(rng, K, scale=0.5))
+    emissions = [rng.normal(size=(n, K)) * 3 for n in (7, 1, 12, 5)]
+    paths, _ = crf_decode_with_confidence(model, emissions, entity_bias=bias)
+    for t in (0.5, 1.0, 3.0):
+        again = crf_decode_with_confidence(model, emissions, entity_bias=bias, temperature=t)
+        given = crf_decode_with_confidence(model, emissions, entity_bias=bias, temperature=t, paths=paths)
+        assert [p.tolist() for p in given[0]] == [p.tolist() for p in again[0]]
+        assert given[1] == again[1]
+
+
 def test_fit_recovers_a_known_temperature():
     """Correctness drawn from the probabilities at T=2.5 is best explained by T close to 2.5."""
     K = 9
@@ -114,9 +129,9 @@ def test_fit_recovers_a_known_temperature():
         crf = model
         entity_bias = 0.0
 
-    _, spans = crf_decode_with_confidence(model, emissions, masks, temperature=2.5)
+    paths, spans = crf_decode_with_confidence(model, emissions, masks, temperature=2.5)
     correct = [numpy.asarray([rng.random() < p for _, _, p in doc], dtype=bool) for doc in spans]
-    cache = CachedLattices(Pipe(), emissions, masks, correct)
+    cache = CachedLattices(Pipe(), emissions, masks, correct, paths)
     fitted = fit_temperature(cache)
     assert fitted == pytest.approx(2.5, rel=0.25)
     assert expected_calibration_error(rescore(cache, fitted)) < expected_calibration_error(rescore(cache, 1.0))

@@ -141,17 +141,22 @@ def entity_calibration(gold_docs: Sequence[Doc], pred_docs: Sequence[Doc], spans
 
 @dataclass
 class CachedLattices:
-    """What the CRF needs to re-score one batch of docs: emissions, masks, decoded entities."""
+    """What the CRF needs to re-score one batch of docs: emissions, masks, decoded paths and entities."""
 
     pipe: Any  # the MedNER pipe
     emissions: List[Any]
     masks: List[Any]
     correct: List[numpy.ndarray]  # per doc: is each decoded entity correct
+    paths: List[Any]  # per doc: the decoded tags (the temperature does not move them)
 
     def subset(self, index: Sequence[int]) -> "CachedLattices":
         """The same cache restricted to the documents at ``index``."""
         return CachedLattices(
-            self.pipe, [self.emissions[i] for i in index], [self.masks[i] for i in index], [self.correct[i] for i in index]
+            self.pipe,
+            [self.emissions[i] for i in index],
+            [self.masks[i] for i in index],
+            [self.correct[i] for i in index],
+            [self.paths[i] for i in index],
         )
 
 
@@ -159,9 +164,9 @@ def cache_lattices(nlp: Language, gold_docs: Sequence[Doc], batch_size: int = 32
     """Run ``nlp`` once over the gold texts up to its medner pipe; keep the CRF's inputs per doc
     and whether each entity it decodes (at its current settings) is strictly correct."""
     inputs = crf_inputs(nlp, [doc.text for doc in gold_docs], batch_size=batch_size)
-    docs = inputs.annotate()
+    docs, paths = inputs.annotate_with_paths()
     pipe = inputs.pipe
-    cache = CachedLattices(pipe, [], [], [])
+    cache = CachedLattices(pipe, [], [], [], paths)
     for _, _, (emissions, masks, _) in inputs.batches:
         cache.emissions.extend(emissions)
         cache.masks.extend(masks)
@@ -179,7 +184,10 @@ def rescore(cache: CachedLattices, temperature: float, batch_size: int = 64) -> 
     for start in range(0, len(cache.emissions), batch_size):
         em = cache.emissions[start : start + batch_size]
         mk = cache.masks[start : start + batch_size]
-        _, spans = crf_decode_with_confidence(pipe.crf, em, mk, entity_bias=pipe.entity_bias, temperature=temperature)
+        paths = cache.paths[start : start + batch_size]
+        _, spans = crf_decode_with_confidence(
+            pipe.crf, em, mk, entity_bias=pipe.entity_bias, temperature=temperature, paths=paths
+        )
         for doc_spans, doc_correct in zip(spans, cache.correct[start : start + batch_size]):
             if len(doc_spans) != len(doc_correct):
                 raise ValueError("the decoded entities changed between runs; the cache is stale")

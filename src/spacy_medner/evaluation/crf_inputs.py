@@ -24,10 +24,17 @@ class CRFInputs:
 
     def annotate(self) -> List[Doc]:
         """Copies of the docs annotated by the pipe at its current entity_bias and temperature."""
+        return self.annotate_with_paths()[0]
+
+    def annotate_with_paths(self) -> Tuple[List[Doc], List[Any]]:
+        """:meth:`annotate`, and each doc's decoded tag path."""
         out = [doc.copy() for doc in self.docs]
+        paths: List[Any] = []
         for start, end, inputs in self.batches:
-            self.pipe.set_annotations(out[start:end], self.pipe.decode(*inputs))
-        return out
+            predictions = self.pipe.decode(*inputs)
+            self.pipe.set_annotations(out[start:end], predictions)
+            paths.extend(predictions[0])
+        return out, paths
 
 
 def single_medner(nlp: Language) -> Tuple[str, Any]:

@@ -270,6 +270,7 @@ def crf_decode_with_confidence(
     tag_masks: Optional[Sequence[ArrayXd]] = None,
     entity_bias: float = 0.0,
     temperature: float = 1.0,
+    paths: Optional[Sequence[Ints1d]] = None,
 ) -> Tuple[List[Ints1d], List[List[Tuple[int, int, float]]]]:
     """Viterbi paths plus the exact probability of each decoded entity.
 
@@ -279,14 +280,17 @@ def crf_decode_with_confidence(
     ``entity_bias`` moves the decoding only: probabilities are the model's own.
     ``temperature`` moves the probabilities only: they are those of the CRF
     with every potential divided by it, and the decoding never sees it.
+    ``paths``, decoded earlier from the same emissions, masks and
+    ``entity_bias``, skips the Viterbi pass (re-scoring at another temperature).
     """
     xp = model.ops.xp
     lat = _lattice_for(model, emissions, tag_masks, temperature=temperature)
-    if entity_bias or temperature != 1.0:
-        decode_lat = _lattice_for(model, emissions, tag_masks, entity_bias)
+    if paths is not None:
+        paths = _pad(xp, [xp.asarray(p, dtype="int64") for p in paths], lat.shape[2], fill=0, dtype="int64")[0]
+    elif entity_bias or temperature != 1.0:
+        paths, _ = viterbi(_lattice_for(model, emissions, tag_masks, entity_bias))
     else:
-        decode_lat = lat
-    paths, _ = viterbi(decode_lat)
+        paths, _ = viterbi(lat)
     logZ, alpha, beta = forward_backward(lat)
     rows, starts, ends = _entity_segments(xp, paths, lat)
     logp = segment_log_probs(lat, logZ, alpha, beta, paths, rows, starts, ends)
