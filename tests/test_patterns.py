@@ -102,6 +102,13 @@ SHAPED = [
     ("with big brother Kai (4), who", "4", "AGE"),
     ("Mother (d. 71) CHF; father (68, HTN)", "71", "AGE"),
     ("Mother (d. 71) CHF; father (68, HTN)", "68", "AGE"),
+    ("PFM crown placed 2019 by Dr. Ng", "2019", "DATE"),
+    ("ear tubes 2015, T&A at 6", "2015", "DATE"),
+    ("admitted Feb 3-5, 2024 for", "Feb 3-5, 2024", "DATE"),
+    ("can come in June 3 or 4.", "4", "DATE"),
+    ("seen Jan 5 and 12 for labs", "12", "DATE"),
+    ("date of service March third twenty twenty five period", "March third twenty twenty five", "DATE"),
+    ("born May the first, nineteen eighty-four", "May the first, nineteen eighty-four", "DATE"),
 ]
 
 NOT_PHI = [
@@ -117,6 +124,7 @@ NOT_PHI = [
     "Nursing Shift Note (1900-0700): 2046 - lasix 40 mg given; 2000-2050 kcal/day.",
     "a two-step plan; one year of therapy; seven days of abx; the wound is healing.",
     "Lasix (40) and Toprol (25) daily; children (2) at home; 3 children (2 boys); dec appetite; May Chen RN.",
+    "may 2 or 3 tabs prn; placed 2 tubes, 2000 mL out; done x2; the first, second and third doses.",
     "you may march in place; June Park seen; EID 44 ratio; bed (12) open.",
     "sats in 90s on RA, HR in the 70s, glucose in the 300s; BP 130s/80s; 2078 patients screened.",
 ]
