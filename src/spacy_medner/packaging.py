@@ -88,7 +88,7 @@ def model_card(meta: Dict[str, Any]) -> str:
     if ood_fresh:
         figures.append(
             _figures_rows(
-                f"hand-written notes of set C, never used in development ({meta.get('ood_fresh_docs', '?')})", ood_fresh
+                f"fresh hand-written notes, never used in development ({meta.get('ood_fresh_docs', '?')})", ood_fresh
             )
         )
     if ood_all:
@@ -110,7 +110,7 @@ def model_card(meta: Dict[str, Any]) -> str:
         for name, p in (
             (f"held-out {meta.get('dev_name', 'dev')} notes", perf),
             ("hand-written notes, held out", ood or {}),
-            ("hand-written notes of set C", ood_fresh or {}),
+            ("fresh hand-written notes", ood_fresh or {}),
         )
         if "entity_probability_ece" in p
     ]
@@ -206,7 +206,7 @@ def package_meta(
             else "MIT (pipeline); see the transformer's own license",
             "trained_on": trained_on,
             "not_trained_on": "any real clinical note; the hand-written out-of-distribution notes (their tune/ "
-            "set chose entity_bias, their test/ set is held out from that choice, their fresh/ set C from all "
+            "set chose entity_bias, their test/ set is held out from that choice, their fresh/ set from all "
             "development)"
             if synthetic
             else "the hand-written out-of-distribution notes (tune/ chose entity_bias, test/ and fresh/ are held out)",

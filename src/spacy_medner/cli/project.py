@@ -79,7 +79,7 @@ def project_package(
         None, "--ood-all-metrics", help="metrics.json on all out-of-distribution notes, the tuning half included."
     ),
     ood_fresh_metrics_path: Optional[Path] = typer.Option(
-        None, "--ood-fresh-metrics", help="metrics.json on the hand-written notes never used in development (fresh/)."
+        None, "--ood-fresh-metrics", help="metrics.json on the hand-written notes never used in development (evaluate-ood step, fresh/)."
     ),
     bias_choice_path: Optional[Path] = typer.Option(
         None, "--bias-choice", help="bias_choice.json of the tune step: recorded in the model card."
