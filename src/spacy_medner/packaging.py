@@ -83,7 +83,10 @@ def model_card(meta: Dict[str, Any]) -> str:
     figures = [_figures_rows(f"held-out {meta.get('dev_name', 'dev')} notes ({meta.get('dev_docs', '?')})", perf)]
     if ood:
         figures.append(
-            _figures_rows(f"hand-written out-of-distribution notes, held out ({meta.get('ood_docs', '?')})", ood)
+            _figures_rows(
+                f"hand-written out-of-distribution notes, held out from the entity_bias choice ({meta.get('ood_docs', '?')})",
+                ood,
+            )
         )
     if ood_fresh:
         figures.append(
@@ -93,14 +96,14 @@ def model_card(meta: Dict[str, Any]) -> str:
         )
     if ood_all:
         figures.append(
-            _figures_rows(f"all hand-written notes, tuning half included ({meta.get('ood_all_docs', '?')})", ood_all)
+            _figures_rows(f"all hand-written notes, the tuning set included ({meta.get('ood_all_docs', '?')})", ood_all)
         )
     bias = meta.get("entity_bias", {})
     bias_text = ""
     if bias:
         bias_text = (
             f"\n## Operating point\n\nThe packaged `entity_bias` is **{bias['value']:g}**: {bias['reason']}\n"
-            "The curve, on the tuning half of the out-of-distribution notes:\n\n"
+            "The curve, on the tuning set of the out-of-distribution notes:\n\n"
             f"{curve_markdown(bias['curve'])}\n"
             "Change it at load time with `spacy.load(\"en_medner\", config={\"components\": {\"medner\": "
             "{\"entity_bias\": 2.0}}})` or on a loaded pipeline with `spacy_medner.configure(nlp, entity_bias=2.0)`.\n"
@@ -109,7 +112,7 @@ def model_card(meta: Dict[str, Any]) -> str:
         f"| {name} | {p['entity_probability_ece']:.4f} | {p['entity_probability_brier']:.4f} |"
         for name, p in (
             (f"held-out {meta.get('dev_name', 'dev')} notes", perf),
-            ("hand-written notes, held out", ood or {}),
+            ("hand-written notes, held out from the entity_bias choice", ood or {}),
             ("fresh hand-written notes", ood_fresh or {}),
         )
         if "entity_probability_ece" in p
