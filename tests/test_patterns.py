@@ -109,6 +109,19 @@ SHAPED = [
     ("seen Jan 5 and 12 for labs", "12", "DATE"),
     ("date of service March third twenty twenty five period", "March third twenty twenty five", "DATE"),
     ("born May the first, nineteen eighty-four", "May the first, nineteen eighty-four", "DATE"),
+    ("older sib Jo (3) at home", "3", "AGE"),
+    ("menarche at 12, menopause at 51", "51", "AGE"),
+    ("G2P2, first birth at 24", "24", "AGE"),
+    ("MGF: colon ca dx 70, d. 78.", "78", "AGE"),
+    ("- Son Theo, 6.", "6", "AGE"),
+    ("brother Iker, 9, asthma", "9", "AGE"),
+    ("Sister Ana, forty-two, well", "forty-two", "AGE"),
+    ("worse since about 2018, THI 36", "2018", "DATE"),
+    ("Compared with 2019, thresholds", "2019", "DATE"),
+    ("moved here around 2015.", "2015", "DATE"),
+    ("T (07) 5550 1642   F (07) 5550 1699", "(07) 5550 1642", "PHONE"),
+    ("UK office (020) 7946 0958 or", "(020) 7946 0958", "PHONE"),
+    ("mobile 0491 570 158 until", "0491 570 158", "PHONE"),
 ]
 
 NOT_PHI = [
@@ -124,6 +137,7 @@ NOT_PHI = [
     "Nursing Shift Note (1900-0700): 2046 - lasix 40 mg given; 2000-2050 kcal/day.",
     "a two-step plan; one year of therapy; seven days of abx; the wound is healing.",
     "Lasix (40) and Toprol (25) daily; children (2) at home; 3 children (2 boys); dec appetite; May Chen RN.",
+    "preterm birth at 31 weeks; brother, 2 children; mother, 2.5 mg; wife Jane, RN, here; after 2000 mg; by 2020 mL.",
     "may 2 or 3 tabs prn; placed 2 tubes, 2000 mL out; done x2; the first, second and third doses.",
     "you may march in place; June Park seen; EID 44 ratio; bed (12) open.",
     "sats in 90s on RA, HR in the 70s, glucose in the 300s; BP 130s/80s; 2078 patients screened.",
