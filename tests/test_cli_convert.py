@@ -154,7 +154,7 @@ def test_nothing_to_write_is_an_error(tmp_path):
     assert not (tmp_path / "o.spacy").exists()
 
 
-@pytest.mark.parametrize("subset,patients", [("tune", range(900, 930)), ("test", range(950, 980)), ("dev", range(980, 1000)), ("fresh", range(930, 950))])
+@pytest.mark.parametrize("subset,patients", [("tune", range(900, 930)), ("test", range(950, 980)), ("dev", [*range(930, 942), *range(980, 992)]), ("fresh", [*range(942, 950), *range(992, 1000)])])
 def test_hand_written_ood_sets_convert_without_refusals_or_repairs(tmp_path, subset, patients):
     """The yardstick's three sets are disjoint by patient, and every tag's text is its TEXT slice."""
     from pathlib import Path
@@ -165,7 +165,7 @@ def test_hand_written_ood_sets_convert_without_refusals_or_repairs(tmp_path, sub
     assert result.exit_code == 0, result.output
     report = json.loads(out.with_suffix(".report.json").read_text())
     n_xml = len(list(folder.glob("*.xml")))
-    assert n_xml >= 12 and report["notes_read"] == n_xml and report["notes_skipped"] == []
+    assert n_xml >= 10 and report["notes_read"] == n_xml and report["notes_skipped"] == []
     assert report["totals"]["refused"] == 0 and report["repairs"] == {} and report["balanced"] is True
     assert all(int(p.name.split("-")[0]) in patients for p in folder.glob("*.xml"))
     docs = read_docs(out)
