@@ -133,9 +133,6 @@ def evaluate_command(
         raise fail("--output: each DATA needs its own directory")
     if bias_sweep is not None and len(data) > 1:
         raise fail("--bias-sweep takes one DATA")
-    missing = [str(d) for d in data if not d.is_file()]
-    if missing:
-        raise fail(f"Cannot load data {missing[0]!r}: no such file")
     scoring_predictions = model.endswith(".spacy") and Path(model).is_file()
     nlp = spacy.blank("en") if scoring_predictions else load_pipeline(model, gpu_id)
     if int8 and scoring_predictions:
@@ -145,11 +142,14 @@ def evaluate_command(
             quantize_encoder(nlp)
         except ValueError as err:
             raise fail(f"--int8: {err}")
-    for one_data, one_output in zip(data, output):
+    # every DATA (and the saved predictions) is read before any is scored: a bad one fails at once
+    gold_sets = [load_gold_docs(one_data, nlp) for one_data in data]
+    saved = load_gold_docs(Path(model), nlp) if scoring_predictions else None
+    for one_data, one_output, gold_docs in zip(data, output, gold_sets):
         if len(data) > 1:
             msg.divider(str(one_data))
         _evaluate_one(
-            nlp, model, one_data, one_output, scoring_predictions=scoring_predictions,
+            nlp, model, one_data, one_output, gold_docs, saved_predictions=saved,
             gold_labels_scheme=gold_labels_scheme, batch_size=batch_size, no_errors_html=no_errors_html,
             max_error_docs=max_error_docs, bias_sweep=bias_sweep,
         )
@@ -160,16 +160,17 @@ def _evaluate_one(
     model: str,
     data: Path,
     output: Path,
+    gold_docs: List[Doc],
     *,
-    scoring_predictions: bool,
+    saved_predictions: Optional[List[Doc]],
     gold_labels_scheme: Optional[str],
     batch_size: int,
     no_errors_html: bool,
     max_error_docs: int,
     bias_sweep: Optional[str],
 ) -> None:
-    """Score ``nlp`` (or the saved predictions ``model``) on one gold DocBin and write its reports."""
-    gold_docs = load_gold_docs(data, nlp)
+    """Score ``nlp`` (or ``saved_predictions``, read from ``model``) on the gold docs of ``data``; write its reports."""
+    scoring_predictions = saved_predictions is not None
     label_mapping = None
     if gold_labels_scheme is not None:
         try:
@@ -180,7 +181,7 @@ def _evaluate_one(
         msg.info(f"Gold labels mapped to the {gold_labels_scheme!r} scheme ({dropped} gold entities dropped)")
 
     if scoring_predictions:
-        predicted = pair_predictions(load_gold_docs(Path(model), nlp), gold_docs, model)
+        predicted = pair_predictions(saved_predictions, gold_docs, model)
         msg.info(f"Scoring {len(predicted)} predicted documents from {model!r}")
         result = ModelEvaluation(metrics=score_docs(gold_docs, predicted), predicted=predicted)
     else:
