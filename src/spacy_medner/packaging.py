@@ -62,6 +62,14 @@ def performance(metrics: Dict[str, Any]) -> Dict[str, Any]:
     return perf
 
 
+#: The hand-written evaluation sets in ``meta.json`` (``performance_<key>``, ``<key>_docs``), in card order.
+OOD_SETS = (
+    ("ood", "hand-written out-of-distribution notes, held out from the entity_bias choice"),
+    ("ood_fresh", "fresh hand-written notes, never used in development"),
+    ("ood_all", "all hand-written notes, the tuning set included"),
+)
+
+
 def _figures_rows(name: str, perf: Dict[str, Any]) -> str:
     structured = perf.get("structured_token_recall")
     return (
@@ -76,28 +84,13 @@ def model_card(meta: Dict[str, Any]) -> str:
     perf = meta["performance"]
     ood = meta.get("performance_ood")
     ood_fresh = meta.get("performance_ood_fresh")
-    ood_all = meta.get("performance_ood_all")
     rows = "\n".join(
         f"| {label} | {s['p']:.3f} | {s['r']:.3f} | {s['f']:.3f} |" for label, s in sorted(perf["ents_per_type"].items())
     )
     figures = [_figures_rows(f"held-out {meta.get('dev_name', 'dev')} notes ({meta.get('dev_docs', '?')})", perf)]
-    if ood:
-        figures.append(
-            _figures_rows(
-                f"hand-written out-of-distribution notes, held out from the entity_bias choice ({meta.get('ood_docs', '?')})",
-                ood,
-            )
-        )
-    if ood_fresh:
-        figures.append(
-            _figures_rows(
-                f"fresh hand-written notes, never used in development ({meta.get('ood_fresh_docs', '?')})", ood_fresh
-            )
-        )
-    if ood_all:
-        figures.append(
-            _figures_rows(f"all hand-written notes, the tuning set included ({meta.get('ood_all_docs', '?')})", ood_all)
-        )
+    for key, caption in OOD_SETS:
+        if meta.get(f"performance_{key}"):
+            figures.append(_figures_rows(f"{caption} ({meta.get(f'{key}_docs', '?')})", meta[f"performance_{key}"]))
     bias = meta.get("entity_bias", {})
     bias_text = ""
     if bias:
@@ -239,15 +232,11 @@ def package_meta(
             "requirements": ["spacy_medner>=0.1.0", "spacy-transformers>=1.4.0,<1.5.0"],
         }
     )
-    if ood_metrics is not None:
-        meta["performance_ood"] = performance(ood_metrics)
-        meta["ood_docs"] = ood_metrics.get("n_docs")
-    if ood_fresh_metrics is not None:
-        meta["performance_ood_fresh"] = performance(ood_fresh_metrics)
-        meta["ood_fresh_docs"] = ood_fresh_metrics.get("n_docs")
-    if ood_all_metrics is not None:
-        meta["performance_ood_all"] = performance(ood_all_metrics)
-        meta["ood_all_docs"] = ood_all_metrics.get("n_docs")
+    sets = {"ood": ood_metrics, "ood_fresh": ood_fresh_metrics, "ood_all": ood_all_metrics}
+    for key, _ in OOD_SETS:
+        if sets[key] is not None:
+            meta[f"performance_{key}"] = performance(sets[key])
+            meta[f"{key}_docs"] = sets[key].get("n_docs")
     if bias is not None:
         meta["entity_bias"] = bias
     return meta

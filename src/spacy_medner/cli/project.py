@@ -104,23 +104,19 @@ def project_package(
     for flag, path in inputs.items():
         if path is not None and not path.exists():
             raise fail(f"{flag} {path}: no such file; run the evaluate steps first")
-    metrics = json.loads(metrics_path.read_text(encoding="utf8"))
-    ood = json.loads(ood_metrics_path.read_text(encoding="utf8")) if ood_metrics_path else None
-    ood_all = json.loads(ood_all_metrics_path.read_text(encoding="utf8")) if ood_all_metrics_path else None
-    ood_fresh = json.loads(ood_fresh_metrics_path.read_text(encoding="utf8")) if ood_fresh_metrics_path else None
+    read = {flag: json.loads(path.read_text(encoding="utf8")) if path else None for flag, path in inputs.items()}
     nlp = make_self_contained(model_dir)
-    bias = json.loads(bias_choice_path.read_text(encoding="utf8")) if bias_choice_path else None
     meta = package_meta(
         nlp.meta,
         name=name,
         version=version,
         synthetic=is_synthetic_corpus(notes),
         transformer=transformer,
-        metrics=metrics,
-        ood_metrics=ood,
-        ood_all_metrics=ood_all,
-        ood_fresh_metrics=ood_fresh,
-        bias=bias,
+        metrics=read["--metrics"],
+        ood_metrics=read["--ood-metrics"],
+        ood_all_metrics=read["--ood-all-metrics"],
+        ood_fresh_metrics=read["--ood-fresh-metrics"],
+        bias=read["--bias-choice"],
     )
     nlp.meta.update(meta)
     card = model_card({**meta, "pipeline": nlp.pipe_names, "labels": {"medner": list(nlp.get_pipe("medner").labels)}})
