@@ -118,10 +118,16 @@ def table_block(ctx: NoteContext) -> None:
             b.add("\n")
     else:  # vitals flowsheet
         b.line(rng.choice(("VITALS", "Vital signs (last 24h):", "Flowsheet")))
-        b.line(sep.join(("Time", "BP", "HR", "RR", "Temp", "SpO2")))
+        signed = rng.random() < 0.4  # a column of the nurses' initials (DOCTOR)
+        b.line(sep.join(("Time", "BP", "HR", "RR", "Temp", "SpO2") + ((rng.choice(("Init", "RN", "Initials", "By")),) if signed else ())))
+        nurses = [_nurse(ctx).person.initials for _ in range(2)]
         for _ in range(rng.randint(2, 5)):
             v = cl.vitals_values(rng)
-            b.line(sep.join((_clock(ctx, 0), v["bp"], v["hr"], v["rr"], v["t_f"], v["spo2"] + "%")))
+            row = sep.join((_clock(ctx, 0), v["bp"], v["hr"], v["rr"], v["t_f"], v["spo2"] + "%"))
+            if signed:
+                b.line("{r}{s}{n}", r=row, s=sep, n=Phi("DOCTOR", rng.choice(nurses)))
+            else:
+                b.line(row)
     if rng.random() < 0.3:
         b.line("{l}{n}", l=rng.choice(("Collected by: ", "Verified by ", "RN: ")), n=ctx.sur.doctor_name(_nurse(ctx).person, "nurse"))
 

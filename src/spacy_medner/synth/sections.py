@@ -253,6 +253,17 @@ def demographics_block(ctx: NoteContext, extra: Sequence[Tuple[str, Field]] = ()
 
 def address_lines(ctx: NoteContext, street: str, city: str, state: str, zip_: str) -> None:
     b = ctx.b
+    if ctx.rng.random() < 0.15:  # an address abroad: province or state and postcode on one line, the country below
+        city, state, zip_, country = ctx.sur.foreign_address()
+        b.line("{s}", s=Phi("STREET", street))
+        if state:
+            b.line("{c}{sep}{st}{sep2}{z}", c=Phi("CITY", city), sep=ctx.rng.choice((" ", ", ")), st=Phi("STATE", state),
+                   sep2=ctx.rng.choice((" ", "  ")), z=Phi("ZIP", zip_))
+        else:
+            b.line("{c}", c=Phi("CITY", city))
+            b.line("{z}", z=Phi("ZIP", zip_))
+        b.line("{x}", x=Phi("COUNTRY", country))
+        return
     if ctx.rng.random() < 0.6:
         b.line("{s}", s=Phi("STREET", street))
         b.line("{c}, {st} {z}", c=Phi("CITY", city), st=Phi("STATE", state), z=Phi("ZIP", zip_))
@@ -646,15 +657,80 @@ def _snippet_address(ctx: NoteContext) -> None:
                s=Phi("STREET", p.street), c=Phi("CITY", p.city), st=Phi("STATE", p.state), z=Phi("ZIP", p.zip))
 
 
+#: sentences naming a third party of each kind, with {o} the ORGANIZATION and {x} its reference number
+THIRD_PARTY_LINES: Dict[str, Tuple[str, ...]] = {
+    "lab": ("Sent to {o}, req {x}.", "Specimen sent to {o} (accession {x}).", "NIPT drawn today, specimen {x}, sent to {o}.",
+            "Send-out to {o}; requisition {x}. Expedited.", "{o} report {x}: no pathogenic variants.", "results from {o} pending, ref {x}"),
+    "pharmacy": ("Filled at {o} on {d}.", "Rx sent to {o}.", "pharmacy: {o}, fill #{x}", "Called {o} to cancel the old script.",
+                 "Last fill {d} at another pharmacy ({o}), not on the e-Rx list.", "Preferred pharmacy: {o}, {ph}"),
+    "dme": ("DME: {o}; device issued {d}, s/n {x}.", "Order for walker faxed to {o}.", "Oxygen supplied by {o} (acct {x}).",
+            "{o} to deliver the hospital bed tomorrow.", "CPAP supplies through {o}, order {x}."),
+    "interpreter": ("Interpreter: {n}, {o}, ID {x}.", "{o} interpreter used for the entire visit (ID {x}).", "via {o} phone interpreter #{x}",
+                    "Present: {n}, certified medical interpreter, {o}."),
+    "ems": ("Brought in by {o}.", "pt is a paramedic with {o}.", "Per {o} run sheet {x}, found down at home.", "{o} report: GCS 14 on scene.",
+            "transferred by {o} at {t}", "BIBA ({o}), run # {x}"),
+    "school": ("Attends {o} 3 days/week.", "Social: attends {o}; lives with parents.", "Form completed for {o}.",
+               "School: {o}, 2nd grade.", "Camp form for {o} signed.", "Note for {o}: may return {d}."),
+    "registry": ("{o} notified at {t}, referral # {x}.", "Reported to {o} (case {x}).", "{o}: reported because death occurred within 24 h.",
+                 "Case discussed with {o}; report {x} filed.", "{o} notified per protocol."),
+    "insurer": ("Travel insurer: {o}, policy {x}.", "Benefit: {o}, member ID {x}.", "Insurance: {o}, BIN 610591, member ID {x}.",
+                "Prior auth submitted to {o}, ref {x}.", "{o} denied coverage; appeal ref {x}."),
+}
+
+
+def _snippet_third_party(ctx: NoteContext) -> None:
+    """A lab, pharmacy, supplier, interpreter service, ambulance, school, registry or insurer, with its reference number."""
+    rng, sur = ctx.rng, ctx.sur
+    kind = rng.choice(tuple(THIRD_PARTY_LINES))
+    org = sur.organization(kind)
+    line = rng.choice(THIRD_PARTY_LINES[kind])
+    if rng.random() < 0.15:
+        line = line[:1].lower() + line[1:]
+    ctx.b.line(line, o=Phi("ORGANIZATION", org), x=Phi("IDNUM", sur.ref_id(org)), d=ctx.date_phi(ctx.days(-60, 0), "short"),
+               n=Phi("DOCTOR", sur.person().full), ph=Phi("PHONE", sur.phone()), t=f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}")
+
+
+#: family sentences that name relatives by their first name alone ({r1} {a}, {r2} {b}; {x} and {y} are ages)
+FAMILY_LINES = (
+    "{R1} {a} and {r2} {b} came today; {b} asks about home care.", "Married to {a}, a {j}; children {b} ({x}) and {c} ({y}).",
+    "one depressive episode after {h} {r1} {a} died in a car crash.", "{R1} {a} watches the kids while {he} works.",
+    "calling from out of state, where {he} is visiting {h} {r1} {a}.", "Accompanied by {r1} {a} and {r2} {b}.",
+    "Lives with {r1} ({a}) and two children ({b}, {c}).", "spoke w/ {a} ({r1}) who will bring meds list.",
+    "{R1} {a} is the main caregiver; {r2} {b} helps on weekends.", "Previous delivery: 3.4 kg boy ({b}) at 39 wk.",
+    "Sibs: {b} ({x}), {c} ({y}), both well.", "{R1}, {a}, at bedside.", "msg from {r1} ({a}): pt fell again yest.",
+)
+
+
+#: relatives and their sex (``None``: either)
+FAMILY_SEX: Dict[str, Optional[str]] = {
+    "wife": "F", "husband": "M", "daughter": "F", "son": "M", "sister": "F", "brother": "M", "mother": "F", "father": "M", "grandma": "F",
+    "grandmother": "F", "partner": None, "niece": "F", "aunt": "F", "cousin": None, "girlfriend": "F", "boyfriend": "M", "stepson": "M",
+    "granddaughter": "F",
+}
+
+
+def _snippet_family(ctx: NoteContext) -> None:
+    """Relatives named by their first name alone, in family and social sentences."""
+    rng, sur = ctx.rng, ctx.sur
+    rels = rng.sample(tuple(FAMILY_SEX), 2)
+    people = [sur.person(FAMILY_SEX[rels[0]]), sur.person(FAMILY_SEX[rels[1]]), sur.person()]
+    firsts = [Phi("PATIENT", p.first.lower() if rng.random() < 0.1 else p.first) for p in people]
+    line = rng.choice(FAMILY_LINES)
+    ctx.b.line(line, R1=rels[0].capitalize(), r1=rels[0], r2=rels[1], a=firsts[0], b=firsts[1], c=firsts[2], h=ctx.his, he=ctx.he,
+               j=Phi("PROFESSION", sur.profession()), x=Phi("AGE", str(rng.randint(1, 17))), y=Phi("AGE", str(rng.randint(1, 17))))
+
+
 SNIPPETS: Dict[str, Callable[[NoteContext], None]] = {
-    "PATIENT": lambda c: c.b.line("Emergency contact: {r} {n}, {ph}", r=c.patient.relation, n=c.sur.relative_name(c.patient.relative), ph=Phi("PHONE", c.sur.phone())),
+    "PATIENT": lambda c: (c.b.line("Emergency contact: {r} {n}, {ph}", r=c.patient.relation, n=c.sur.relative_name(c.patient.relative), ph=Phi("PHONE", c.sur.phone()))
+                          if c.rng.random() < 0.4 else _snippet_family(c)),
     "DOCTOR": lambda c: c.b.line(c.rng.choice(("Discussed with {d}.", "Case reviewed with {d}, who agrees with the plan.", "Seen with {d}.")), d=c.doctor()),
     "USERNAME": lambda c: c.b.line(c.rng.choice(("Entered by: {u}", "Last edited by {u}", "Note author ID: {u}")), u=Phi("USERNAME", c.author.username)),
     "PROFESSION": lambda c: c.b.line(c.rng.choice(("Occupation: {j}", "Works as a {j}.")), j=Phi("PROFESSION", c.patient.profession)),
     "ROOM": lambda c: c.b.line(c.rng.choice(("Room: {r}", "Bed {r}", "Rm {r}", "Transferred to room {r}.")), r=Phi("ROOM", c.sur.room())),
     "DEPARTMENT": lambda c: c.b.line(c.rng.choice(("Referred to {d}.", "Service: {d}", "Consult requested from {d}.")), d=Phi("DEPARTMENT", c.sur.department())),
     "HOSPITAL": lambda c: c.b.line(c.rng.choice(("Prior records requested from {h}.", "Outside records from {h} reviewed.")), h=c.hospital(c.world.facility())),
-    "ORGANIZATION": lambda c: c.b.line(c.rng.choice(("Services arranged through {o}.", "Referral faxed to {o}.")), o=Phi("ORGANIZATION", c.sur.organization("agency"))),
+    "ORGANIZATION": lambda c: (c.b.line(c.rng.choice(("Services arranged through {o}.", "Referral faxed to {o}.")), o=Phi("ORGANIZATION", c.sur.organization("agency")))
+                               if c.rng.random() < 0.3 else _snippet_third_party(c)),
     "STREET": _snippet_address,
     "CITY": _snippet_address,
     "STATE": _snippet_address,
@@ -693,14 +769,16 @@ SNIPPETS: Dict[str, Callable[[NoteContext], None]] = {
     "VEHICLE": lambda c: c.b.line(c.rng.choice(("MVC: driver of vehicle with plate {v}.", "Vehicle ID: {v}", "Per police report, car {v} struck a pole.")), v=Phi("VEHICLE", c.patient.vehicle)),
     "DEVICE": lambda c: c.b.line(c.rng.choice(("{k} serial #{i}", "Device: {k}, S/N {i}", "{k} model/serial {i} interrogated today.")), k=(c.patient.device or "pacemaker").capitalize(), i=Phi("DEVICE", c.patient.device_id)),
     "BIOID": lambda c: c.b.line(c.rng.choice(("Biobank specimen ID: {x}", "Consented to research biobank, sample {x}.", "Fingerprint ID {x} verified.")), x=Phi("BIOID", c.patient.bioid)),
-    "IDNUM": lambda c: c.b.line(c.rng.choice(("Order #{x}", "Requisition #: {x}", "Ref #{x}", "Pathology #{x}")), x=Phi("IDNUM", c.sur.idnum())),
+    "IDNUM": lambda c: c.b.line(c.rng.choice(("Order #{x}", "Requisition #: {x}", "Ref #{x}", "Pathology #{x}", "acc # {x}", "Autopsy permit # {x}",
+                                              "Employee no.: {x}", "Certificate no. {x} issued.", "CT head (acc # {x}): no acute findings.")),
+                                x=Phi("IDNUM", c.sur.idnum())),
 }
 
 #: how often a note carries each TYPE's snippet unprompted (rare TYPEs)
 SNIPPET_RATES: Dict[str, float] = {
-    "ROOM": 0.05, "DEPARTMENT": 0.03, "ORGANIZATION": 0.03, "EMAIL": 0.06, "FAX": 0.02, "URL": 0.07,
+    "ROOM": 0.05, "DEPARTMENT": 0.03, "ORGANIZATION": 0.5, "PATIENT": 0.25, "EMAIL": 0.06, "FAX": 0.02, "URL": 0.07,
     "IPADDR": 0.08, "SSN": 0.006, "HEALTHPLAN": 0.01, "ACCOUNT": 0.02, "LICENSE": 0.005,
-    "VEHICLE": 0.004, "DEVICE": 0.01, "BIOID": 0.004, "IDNUM": 0.04, "LOCATION-OTHER": 0.01,
+    "VEHICLE": 0.004, "DEVICE": 0.01, "BIOID": 0.004, "IDNUM": 0.12, "LOCATION-OTHER": 0.01,
     "COUNTRY": 0.01, "USERNAME": 0.03, "PHONE": 0.05, "STREET": 0.03,
 }
 

@@ -116,6 +116,30 @@ EMPLOYER_KINDS = ("Freight", "Mechanical", "Logistics", "Construction", "Electri
                   "Daycare", "Child Care Center", "Learning Center", "Fitness", "Software", "Systems", "Labs", "Consulting", "Engineering",
                   "Energy", "Utilities", "Water District", "Sanitation", "Steel", "Lumber", "Quarry", "Shipyard", "Casino", "Distribution Center")
 
+#: third parties notes name beside the care team, by kind: written after a proper name
+#: ("Helix Prenatal Genomics", "Camelback Drug", "Tri-County EMS"); ``organization(kind)``
+THIRD_PARTY_KINDS: Dict[str, Tuple[str, ...]] = {
+    "lab": ("Genomics", "Diagnostics", "Reference Laboratory", "Genetics Laboratory", "Prenatal Genomics", "Molecular Diagnostics",
+            "Toxicology", "Pathology Associates", "Clinical Laboratories", "BioReference", "Allergy Labs", "Sleep Diagnostics"),
+    "pharmacy": ("Drug", "Pharmacy", "Apothecary", "Drugs", "Compounding Pharmacy", "Specialty Pharmacy", "Family Pharmacy", "Rx"),
+    "dme": ("Home Respiratory", "Medical Supply", "Home Medical", "Respiratory Services", "Oxygen & Medical", "Mobility", "Orthotics & Prosthetics",
+            "Hearing Aids", "Home Infusion", "Medical Equipment"),
+    "interpreter": ("Interpreting", "Language Services", "Interpreter Services", "Translations", "Language Line", "Bridge Services"),
+    "ems": ("EMS", "Ambulance", "Fire Rescue", "Rescue Squad", "Medical Transport", "Air Medical", "Fire Department", "Ambulance Service"),
+    "school": ("Daycare", "Head Start", "Preschool", "Elementary", "Middle School", "High School", "Academy", "Montessori", "Learning Center",
+               "Day Camp", "Charter School", "Boys & Girls Club"),
+    "registry": ("Donor Network", "Organ Procurement Organization", "Medical Examiner", "Coroner's Office", "Poison Center", "Health Department",
+                 "Board of Health", "Child Protective Services", "Adult Protective Services", "Sheriff's Office", "Police Department"),
+    "insurer": ("Health Plan", "Senior Advantage", "Medicare Rx", "Care Plan", "Travel Assurance", "Assist", "Mutual", "Health Alliance",
+                "Employee Benefits", "Workers' Comp", "Casualty", "Life & Health", "Medicaid Plan", "Kids Health Plan"),
+}
+#: words that begin hospital and church-founded names and are also ordinary words ("MERCY RIDGE MEDICAL CENTER")
+VIRTUE_WORDS = ("Mercy", "Providence", "Trinity", "Good Shepherd", "Good Samaritan", "Sacred Heart", "Hope", "Grace", "Bethany",
+                "Covenant", "Unity", "Harmony", "Liberty", "Pioneer", "Valley", "Summit", "Frontier", "Heritage", "Advocate")
+#: secondary address units written inside the STREET span ("Suite B", "2nd Floor", "apt 3")
+STREET_UNITS = ("Suite {n}", "Ste {n}", "Ste. {n}", "Apt {n}", "apt {n}", "Apt. {n}", "Unit {n}", "#{n}", "{o} Floor", "Level {k}",
+                "Bldg {L}", "Suite {L}", "Room {n}", "Floor {k}", "Lot {n}", "Trailer {k}")
+
 MONTHS = tuple(calendar.month_name)[1:]
 MONTH_ABBR = tuple(calendar.month_abbr)[1:]
 
@@ -441,8 +465,36 @@ class Surrogates:
         return self.us.zipcode_plus4() if self.rng.random() < 0.12 else self.us.zipcode()
 
     def street(self) -> str:
-        s = self.us.street_address()
-        return s.upper() if self.rng.random() < 0.08 else s
+        """A street address; some with a unit after a comma ("900 Tamsin Parkway, Level 2"), some PO boxes."""
+        rng = self.rng
+        x = rng.random()
+        if x < 0.06:
+            s = weighted(rng, [(f"PO Box {rng.randint(10, 99999)}", 3), (f"P.O. Box {rng.randint(10, 9999)}", 2),
+                               (f"RR {rng.randint(1, 9)} Box {rng.randint(10, 999)}", 1)])  # type: ignore[assignment]
+        else:
+            s = self.us.street_address()
+            if x < 0.3 and not any(u in s for u in ("Apt.", "Suite")):
+                unit = rng.choice(STREET_UNITS).format(n=rng.randint(1, 499), k=rng.randint(1, 9), o=_ordinal(rng.randint(1, 6)),
+                                                       L=rng.choice("ABCDEFGH"))
+                s = f"{s}{rng.choice((', ', ', ', ' '))}{unit}"
+        return s.upper() if rng.random() < 0.08 else s
+
+    def foreign_address(self) -> Tuple[str, str, str, str]:
+        """A Canadian, Australian, British or Irish (city, province or state or "", postcode, country) for letters abroad."""
+        rng = self.rng
+        where = rng.choice(("CA", "CA", "AU", "AU", "GB", "IE"))
+        if where == "CA":
+            f = self.faker("en_CA")
+            return f.city(), f.province_abbr(), f.postcode(), "Canada"
+        if where == "AU":
+            f = self.faker("en_AU")
+            return f.city(), f.state_abbr(), f.postcode(), "Australia"
+        if where == "GB":
+            f = self.faker("en_GB")
+            return f.city(), "", f.postcode(), rng.choice(("UK", "United Kingdom", "England"))
+        eircode = (f"{rng.choice('ACDEFHKNPRTVWXY')}{rng.randint(1, 99):02d} "
+                   + "".join(rng.choice("ACDEFHKNPRTVWXY0123456789") for _ in range(4)))
+        return self.faker("en_IE").city(), "", eircode, "Ireland"
 
     def country(self) -> str:
         rng = self.rng
@@ -494,6 +546,9 @@ class Surrogates:
                 ((f"{last}-{us.last_name()} Hospital", f"{last}"), 1),
                 ((f"{city} Health Center", f"{city} Health"), 1),
                 ((f"{last} Rehabilitation Hospital", f"{last} Rehab"), 1),
+                ((f"{rng.choice(VIRTUE_WORDS)} {rng.choice(PLACE_WORDS)} Medical Center", ""), 1),
+                ((f"{rng.choice(VIRTUE_WORDS)} {city} General Hospital", ""), 0.5),
+                ((f"{rng.choice(VIRTUE_WORDS)} Hospital", ""), 0.5),
             ],
         )  # type: ignore[misc]
         if rng.random() < 0.35:  # an outpatient practice or clinic: i2b2 tags these HOSPITAL too
@@ -502,8 +557,13 @@ class Surrogates:
                                "Primary Care", "Behavioral Health", "Orthopedic Associates", "Urgent Care", "Community Health Center",
                                "Travel & Tropical Medicine", "Internal Medicine Associates", "Health Partners", "Medical Group",
                                "Dermatology", "Eye Center", "Surgical Associates", "Kidney Care", "Physical Therapy", "Dialysis Center",
-                               "Nursing and Rehabilitation Center", "Skilled Nursing Facility", "Clinic", "Health Clinic", "Counseling Center"))
+                               "Nursing and Rehabilitation Center", "Skilled Nursing Facility", "Clinic", "Health Clinic", "Counseling Center",
+                               "Imaging Center", "Reference Lab", "Dermatopathology Lab", "Diagnostics", "Heart Clinic", "Dermatology Associates",
+                               "Digestive Health, P.C.", "Pediatrics, P.A.", "Surgery Center", "Endoscopy Center", "Sleep Center", "Cancer Center",
+                               "Hearing & Balance Clinic", "Vein Clinic", "Wound Care Center", "Lab", "Radiology", "Dialysis"))
             name, short = f"{proper} {kind}", f"{proper}"
+        if not short:  # the virtue-word names: the name without its kind
+            short = " ".join(name.split()[:2])
         words = [w for w in name.replace("-", " ").split() if w[:1].isupper() and w not in ("St.",)]
         acronym = "".join(w[0] for w in words)
         if len(acronym) >= 3 and rng.random() < 0.5:
@@ -524,6 +584,15 @@ class Surrogates:
 
     def organization(self, kind: str = "any") -> str:
         rng, us = self.rng, self.us
+        if kind in THIRD_PARTY_KINDS and (kind != "insurer" or rng.random() < 0.5):
+            proper = weighted(rng, [(us.last_name(), 2), (us.city(), 2), (self.place_name(), 3), (f"{rng.choice(PLACE_HEADS)}{rng.choice(PLACE_WORDS)}", 0.5),
+                                    (f"{rng.choice(('Tri-County', 'TriState', 'Tri-State', 'Metro', 'Regional', 'Northwest', 'Coastal', 'Prairie', 'Lakeshore', 'Heartland', 'Pacifica', 'Sunbelt', 'Keystone', 'Gulf Coast'))}", 2),
+                                    (f"Little {rng.choice(('Acorns', 'Sprouts', 'Explorers', 'Lambs', 'Stars', 'Feet', 'Learners', 'Hands', 'Sparrows'))}", 0.6 if kind == "school" else 0),
+                                    (f"{self.state(abbr=False)}", 0.7), (f"{us.last_name()} County", 1 if kind in ("registry", "ems") else 0.1),
+                                    (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)}", 1)])
+            name = f"{proper} {rng.choice(THIRD_PARTY_KINDS[kind])}"
+            x = rng.random()
+            return name.upper() if x < 0.06 else name
         if kind == "insurer":
             return weighted(
                 rng,
@@ -545,7 +614,7 @@ class Surrogates:
                     (f"{us.last_name()} Hospice", 1),
                 ],
             )  # type: ignore[return-value]
-        return weighted(
+        name = weighted(
             rng,
             [
                 (us.company(), 3),
@@ -555,15 +624,27 @@ class Surrogates:
                 (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)} {rng.choice(EMPLOYER_KINDS)}", 1),
                 (f"Little {rng.choice(('Acorns', 'Sprouts', 'Explorers', 'Lambs', 'Stars', 'Feet', 'Learners'))} {rng.choice(('Daycare', 'Preschool', 'Learning Center'))}", 0.5),
                 (f"{us.last_name()} & {us.last_name()}", 1),
+                (f"{us.last_name()} & Sons {rng.choice(EMPLOYER_KINDS)}", 0.3),
+                (f"{us.last_name()} {rng.choice(EMPLOYER_KINDS)} {rng.choice(('plc', 'Ltd', 'LLC', 'Inc.', 'Co.'))}", 0.4),
+                (lambda: self.organization(rng.choice(tuple(THIRD_PARTY_KINDS))), 1.5),
             ],
-        )  # type: ignore[return-value]
+        )
+        return name() if callable(name) else name  # type: ignore[no-any-return]
 
     def place_name(self) -> str:
         """An invented one-word place-like proper name: Willowmere, Coldstream, Ashgrove."""
         return self.rng.choice(PLACE_HEADS) + self.rng.choice(PLACE_TAILS)
 
     def department(self) -> str:
-        return self.rng.choice(DEPARTMENTS)
+        """A department; some named for a donor ("Halvorsen Family Newborn Intensive Care Unit") or called a program."""
+        rng = self.rng
+        dept = rng.choice(DEPARTMENTS)
+        x = rng.random()
+        if x < 0.08:
+            return f"{self.us.last_name()} {rng.choice(('Family ', ''))}{dept}"
+        if x < 0.14:
+            return f"{rng.choice(('Structural Heart', 'Advanced Heart Failure', 'Memory Disorders', 'Comprehensive Epilepsy', 'Bariatric Surgery', 'Healthy Weight', 'Complex Care', 'Movement Disorders', 'Transitional Care', 'Lung Nodule', 'Limb Preservation'))} {rng.choice(('Program', 'Center', 'Clinic', 'Service'))}"
+        return dept
 
     def room(self) -> str:
         rng = self.rng
@@ -720,6 +801,8 @@ class Surrogates:
 
     def healthplan(self) -> str:
         rng = self.rng
+        if rng.random() < 0.25:
+            return self.grouped_id()
         letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 3)))
         return rng.choice(
             (f"{letters}{rng.randint(100_000_000, 999_999_999)}", f"{rng.randint(10**10, 10**11 - 1)}",
@@ -741,6 +824,8 @@ class Surrogates:
 
     def license(self) -> str:
         rng = self.rng
+        if rng.random() < 0.2:
+            return weighted(rng, [(self.ref_id(), 1), (f"{rng.choice(('MED', 'RN', 'LIC', 'DL', 'MD', 'PA'))}{rng.randint(10**6, 10**10)}", 1), (self.grouped_id(), 0.5)])  # type: ignore[no-any-return]
         letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(2))
         return rng.choice(
             (f"{letters}{rng.randint(1_000_000, 9_999_999)}", str(rng.randint(10_000, 299_999)),
@@ -753,6 +838,8 @@ class Surrogates:
 
     def device_id(self) -> str:
         rng = self.rng
+        if rng.random() < 0.3:
+            return self.ref_id()
         letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
         return rng.choice(
             (f"{letters}{rng.randint(100_000, 999_999)}{rng.choice(string.ascii_uppercase)}",
@@ -766,8 +853,34 @@ class Surrogates:
              f"FP{rng.randint(10**6, 10**7)}", f"DNA-{rng.randint(1000, 9999)}-{rng.randint(100, 999)}")
         )
 
+    def ref_id(self, issuer: str = "") -> str:
+        """A reference number with a letter prefix, often the issuer's initials: ``CG-2025-0881472``, ``CT25-771902``, ``HDN-25-118830``."""
+        rng = self.rng
+        words = [w for w in issuer.replace("-", " ").split() if w[:1].isalpha()]
+        prefix = "".join(w[0] for w in words).upper()[:4] if words and rng.random() < 0.6 else ""
+        if len(prefix) < 2:
+            prefix = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(1, 4)))
+        yy, yyyy = rng.randint(10, 29), rng.randint(2015, 2029)
+        n = str(rng.randint(10 ** (d := rng.randint(3, 7)), 10 ** (d + 1) - 1))
+        zn = f"{rng.randint(0, 10**6 - 1):0{rng.randint(6, 7)}d}"
+        return weighted(rng, [
+            (f"{prefix}-{yy}-{n}", 3), (f"{prefix}{yy}-{n}", 2), (f"{prefix}-{zn}", 2), (f"{prefix}-{yyyy}-{zn}", 1.5), (f"{prefix}{zn}", 1),
+            (f"{prefix}{rng.randint(1, 9)}-{n}-{rng.choice(string.ascii_uppercase)}", 0.7), (f"{prefix}-{n}-{rng.randint(10, 99)}", 1),
+            (f"{prefix} {n}", 0.5), (f"{n}-{prefix}", 0.4), (f"{prefix}-{rng.randint(1000, 9999)}-{rng.randint(10000, 99999)}", 1),
+        ])  # type: ignore[return-value]
+
+    def grouped_id(self) -> str:
+        """An identifier in digit groups with a letter code: ``4471-902-288-KT``, ``GSH 4471 992 03``."""
+        rng = self.rng
+        letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 3)))
+        groups = [str(rng.randint(10 ** (k - 1), 10**k - 1)) for k in rng.choice(((4, 3, 3), (4, 3, 2), (3, 3, 4), (4, 4), (3, 2, 4)))]
+        sep = rng.choice((" ", "-", " "))
+        return rng.choice((sep.join(groups + [letters]), sep.join([letters] + groups), sep.join(groups)))
+
     def idnum(self) -> str:
         rng = self.rng
+        if rng.random() < 0.35:
+            return self.ref_id()
         return weighted(
             rng,
             [
