@@ -415,3 +415,36 @@ def test_child_patients_get_pediatric_notes_and_parents(notes600):
         if m and m.group(1).lower() == "mother":
             by_patient[note.patient_id].add(m.group(2).lower())
     assert all(len(v) == 1 for v in by_patient.values())
+
+
+def test_third_parties_ids_units_and_addresses_abroad(notes600):
+    """The shapes the hand-written notes showed the model had not seen: they are written and annotated whole."""
+    from spacy_medner.synth.surrogates import THIRD_PARTY_KINDS
+
+    orgs = _surfaces(notes600, "ORGANIZATION")
+    kinds_seen = {k for k, words in THIRD_PARTY_KINDS.items() for x in orgs if x.lower().endswith(tuple(w.lower() for w in words))}
+    assert len(kinds_seen) >= 6, kinds_seen
+    assert len(set(orgs)) > 0.8 * len(orgs) and len(orgs) >= 300
+    # a reference number carries its letter prefix inside the span, often the issuer's initials
+    ids = _surfaces(notes600, "IDNUM")
+    assert sum(bool(re.fullmatch(r"[A-Z]{1,4}\d*-[\dA-Z-]+", x)) for x in ids) >= 30
+    initials = 0
+    for note in notes600:
+        for org, ref in zip(note.spans, note.spans[1:]):
+            if org.label == "ORGANIZATION" and ref.label == "IDNUM":
+                words = [w for w in note.text[org.start : org.end].replace("-", " ").split() if w[:1].isalpha()]
+                initials += note.text[ref.start : ref.end].startswith("".join(w[0] for w in words).upper()[:4])
+    assert initials >= 5
+    streets = _surfaces(notes600, "STREET")
+    assert any(re.search(r", (Suite|Ste\.?|Apt\.?|apt|Unit|Level|Floor) ?\w+$|, \d(st|nd|rd|th) Floor$", x) for x in streets)
+    assert any(re.match(r"P\.?O\.? Box \d+", x) for x in streets)
+    # relatives named by first name alone after the relation word
+    text = "\n".join(n.text for n in notes600)
+    assert re.search(r"\b(Grandma|Sister|Wife|Daughter|Brother) [A-Z][a-z]+ (watches|and|came|is)\b", text, re.I)
+    # an address abroad: province or state and postcode on one line, the country on the next
+    abroad = 0
+    for note in notes600:
+        for a, b in zip(note.spans, note.spans[1:]):
+            if a.label == "ZIP" and b.label == "COUNTRY" and note.text[a.end : b.start] == "\n":
+                abroad += 1
+    assert abroad >= 3

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from .clinical import ACUTE, ALLERGIES, CHRONIC, SURGERIES, Problem, random_meds
-from .surrogates import DEPARTMENTS, Facility, Person, Surrogates, weighted
+from .surrogates import Facility, Person, Surrogates, weighted
 
 #: i2b2 2014 surrogate dates lie in the future; so do ours.
 FIRST_YEAR, LAST_YEAR = 2060, 2098
@@ -91,7 +91,7 @@ class World:
         person = sur.person()
         return Clinician(
             person=person,
-            department=rng.choice(DEPARTMENTS),
+            department=sur.department(),
             facility=self.facility(),
             username=sur.username(person),
             pager=sur.pager(),
@@ -100,6 +100,9 @@ class World:
         )
 
     def facility(self) -> Facility:
+        """One of the corpus's hospitals, or (one time in five) an outside facility named once."""
+        if self.sur.rng.random() < 0.2:
+            return self.sur.facility()
         return weighted(self.sur.rng, list(zip(self.facilities, self.facility_weights)))  # type: ignore[return-value]
 
     def clinician(self, exclude: Sequence[Clinician] = ()) -> Clinician:
