@@ -44,6 +44,12 @@ DISTRACTORS: Tuple[str, ...] = (
     "Tdap and HPV #2 due.", "Budesonide/formoterol 160/4.5 mcg 2 puffs BID.", "Call 911 or the 988 line if unsafe.",
     "G3P2002 at 34w1d.", "1-hr glucose 128 mg/dL.", "Station 0, 4 cm dilated.", "Snellen 20/40 OD.", "Tanner stage 3.", "Mallampati II.",
     "ASA class III.", "NYHA class II.", "Child-Pugh A.", "Gleason 3+4=7.", "Ki-67 18%.", "ER/PR positive, HER2 negative.",
+    # languages, nationalities and generic services: not COUNTRY, DEPARTMENT or ORGANIZATION
+    "Spanish interpreter used for the visit.", "Handout given in Spanish and English.", "Prefers texts in Portuguese.",
+    "Has a Canadian passport.", "Australian mobile number on file.", "Paternal side Scottish/English.", "Speaks Haitian Creole at home.",
+    "Referral to social work.", "Case discussed with pharmacy.", "Seen by PT and OT today.", "Chaplain visited.",
+    "Call the nurse line with questions.", "Staffing: census 28/30.", "Called the help desk for a password reset.",
+    "Security notified per protocol.", "Sent to the lab at 0900.", "Records faxed to the PCP office.",
 )
 
 #: terse nursing / triage shorthand, all lower case, no PHI

@@ -140,6 +140,12 @@ VIRTUE_WORDS = ("Mercy", "Providence", "Trinity", "Good Shepherd", "Good Samarit
 STREET_UNITS = ("Suite {n}", "Ste {n}", "Ste. {n}", "Apt {n}", "apt {n}", "Apt. {n}", "Unit {n}", "#{n}", "{o} Floor", "Level {k}",
                 "Bldg {L}", "Suite {L}", "Room {n}", "Floor {k}", "Lot {n}", "Trailer {k}")
 
+#: credentials written after a clinician's name, outside the DOCTOR span ("Renée Castellanos, LCSW")
+CREDENTIALS = ("LCSW", "LICSW", "MSW", "CPhT", "PharmD", "PharmD, BCPS", "PMHNP-BC", "FNP-C", "FNP-BC", "NNP-BC", "AGACNP-BC", "CNM", "CRNA",
+               "RD, LDN", "PT, DPT", "OTR/L", "SLP", "CCC-SLP", "Au.D., CCC-A", "LMHC", "LPC", "PsyD", "PhD", "RGN", "BSN, RN", "MSN, RN",
+               "CCHT", "RRT", "EMT-P", "MD, FACC", "MD, FACS", "MBBS", "MBChB", "MRCP", "FRACP", "DDS", "DMD", "OD", "DPM", "CGC", "MS, CGC",
+               "RN, CDE", "CNS", "APRN", "PA", "LPN", "CNA", "MA")
+
 MONTHS = tuple(calendar.month_name)[1:]
 MONTH_ABBR = tuple(calendar.month_abbr)[1:]
 
@@ -361,7 +367,7 @@ class Surrogates:
     def doctor_name(self, p: Person, kind: str = "any") -> Field:
         """A clinician name: ``Dr. Smith``, ``John Smith, MD``, ``SMITH``, ``Dr.Smith``..."""
         rng = self.rng
-        cred = rng.choice(("MD", "M.D.", "MD", "MD, PhD", "DO", "NP", "PA-C", "RN"))
+        cred = rng.choice(("MD", "M.D.", "MD", "MD, PhD", "DO", "NP", "PA-C", "RN")) if rng.random() < 0.7 else rng.choice(CREDENTIALS)
         options: List[Tuple[Field, float]] = [
             (("Dr. ", Phi("DOCTOR", p.last)), 6 if kind != "signature" else 0.5),
             (("Dr. ", Phi("DOCTOR", p.full)), 2),
