@@ -679,7 +679,10 @@ THIRD_PARTY_LINES: Dict[str, Tuple[str, ...]] = {
 
 
 def _snippet_third_party(ctx: NoteContext) -> None:
-    """A lab, pharmacy, supplier, interpreter service, ambulance, school, registry or insurer, with its reference number."""
+    """A lab, pharmacy, supplier, interpreter service, ambulance, school, registry or insurer, with its reference number.
+
+    An agency interpreter is not a clinician: i2b2 tags the name PATIENT, like relatives and other people.
+    """
     rng, sur = ctx.rng, ctx.sur
     kind = rng.choice(tuple(THIRD_PARTY_LINES))
     org = sur.organization(kind)
@@ -687,7 +690,7 @@ def _snippet_third_party(ctx: NoteContext) -> None:
     if rng.random() < 0.15:
         line = line[:1].lower() + line[1:]
     ctx.b.line(line, o=Phi("ORGANIZATION", org), x=Phi("IDNUM", sur.ref_id(org)), d=ctx.date_phi(ctx.days(-60, 0), "short"),
-               n=Phi("DOCTOR", sur.person().full), ph=Phi("PHONE", sur.phone()), t=f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}")
+               n=Phi("PATIENT", sur.person().full), ph=Phi("PHONE", sur.phone()), t=f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}")
 
 
 #: family sentences that name relatives by their first name alone ({r1} {a}, {r2} {b}; {x} and {y} are ages)

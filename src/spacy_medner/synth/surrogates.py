@@ -133,6 +133,11 @@ THIRD_PARTY_KINDS: Dict[str, Tuple[str, ...]] = {
     "insurer": ("Health Plan", "Senior Advantage", "Medicare Rx", "Care Plan", "Travel Assurance", "Assist", "Mutual", "Health Alliance",
                 "Employee Benefits", "Workers' Comp", "Casualty", "Life & Health", "Medicaid Plan", "Kids Health Plan"),
 }
+#: regional words that begin the names of services ("Tri-County EMS", "Heartland Donor Network")
+REGION_WORDS = ("Tri-County", "TriState", "Tri-State", "Metro", "Regional", "Northwest", "Coastal", "Prairie", "Lakeshore", "Heartland",
+                "Pacifica", "Sunbelt", "Keystone", "Gulf Coast")
+#: daycare and preschool names after "Little"
+LITTLE_WORDS = ("Acorns", "Sprouts", "Explorers", "Lambs", "Stars", "Feet", "Learners", "Hands", "Sparrows")
 #: words that begin hospital and church-founded names and are also ordinary words ("MERCY RIDGE MEDICAL CENTER")
 VIRTUE_WORDS = ("Mercy", "Providence", "Trinity", "Good Shepherd", "Good Samaritan", "Sacred Heart", "Hope", "Grace", "Bethany",
                 "Covenant", "Unity", "Harmony", "Liberty", "Pioneer", "Valley", "Summit", "Frontier", "Heritage", "Advocate")
@@ -591,14 +596,14 @@ class Surrogates:
     def organization(self, kind: str = "any") -> str:
         rng, us = self.rng, self.us
         if kind in THIRD_PARTY_KINDS and (kind != "insurer" or rng.random() < 0.5):
-            proper = weighted(rng, [(us.last_name(), 2), (us.city(), 2), (self.place_name(), 3), (f"{rng.choice(PLACE_HEADS)}{rng.choice(PLACE_WORDS)}", 0.5),
-                                    (f"{rng.choice(('Tri-County', 'TriState', 'Tri-State', 'Metro', 'Regional', 'Northwest', 'Coastal', 'Prairie', 'Lakeshore', 'Heartland', 'Pacifica', 'Sunbelt', 'Keystone', 'Gulf Coast'))}", 2),
-                                    (f"Little {rng.choice(('Acorns', 'Sprouts', 'Explorers', 'Lambs', 'Stars', 'Feet', 'Learners', 'Hands', 'Sparrows'))}", 0.6 if kind == "school" else 0),
-                                    (f"{self.state(abbr=False)}", 0.7), (f"{us.last_name()} County", 1 if kind in ("registry", "ems") else 0.1),
-                                    (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)}", 1)])
+            proper = weighted(rng, [
+                (us.last_name(), 2), (us.city(), 2), (self.place_name(), 3), (rng.choice(PLACE_HEADS) + rng.choice(PLACE_WORDS), 0.5),
+                (rng.choice(REGION_WORDS), 2), (f"Little {rng.choice(LITTLE_WORDS)}", 0.6 if kind == "school" else 0),
+                (self.state(abbr=False), 0.7), (f"{us.last_name()} County", 1 if kind in ("registry", "ems") else 0.1),
+                (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)}", 1),
+            ])
             name = f"{proper} {rng.choice(THIRD_PARTY_KINDS[kind])}"
-            x = rng.random()
-            return name.upper() if x < 0.06 else name
+            return name.upper() if rng.random() < 0.06 else name
         if kind == "insurer":
             return weighted(
                 rng,
