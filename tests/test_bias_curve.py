@@ -23,10 +23,22 @@ CURVE = [
 ]
 
 
-def test_choose_bias_takes_the_smallest_bias_meeting_both_targets():
+def test_choose_bias_takes_the_bias_meeting_both_targets_with_the_widest_margin():
     assert choose_bias(CURVE, 0.97, 0.90)["entity_bias"] == 2.0
-    assert choose_bias(CURVE, 0.95, 0.90)["entity_bias"] == 1.0
     assert choose_bias(CURVE, 0.995, 0.90) is None
+    # margins min(r - 0.95, p - 0.90): bias 1 -> 0.01, bias 2 -> 0.01; a tie goes to the smaller bias
+    assert choose_bias(CURVE, 0.95, 0.90)["entity_bias"] == 1.0
+    # a curve like a real tuning run's: -2 meets recall by only 0.36 points, 0 has 1.48 points on both
+    curve = [
+        {"entity_bias": -2.0, "token_p": 0.9704, "token_r": 0.9736, **STRICT},
+        {"entity_bias": 0.0, "token_p": 0.9275, "token_r": 0.9848, **STRICT},
+        {"entity_bias": 0.5, "token_p": 0.9049, "token_r": 0.9912, **STRICT},
+        {"entity_bias": 1.0, "token_p": 0.8768, "token_r": 0.9920, **STRICT},
+    ]
+    assert choose_bias(curve, 0.97, 0.90)["entity_bias"] == 0.0
+    # at a 98% recall floor: 0 keeps 0.48 points of recall, 0.5 keeps 0.49 points of precision
+    assert choose_bias(curve, 0.98, 0.90)["entity_bias"] == 0.5
+
 
 
 def test_bias_choice_falls_back_to_the_best_recall_that_keeps_precision():

@@ -2,7 +2,7 @@
 
 :func:`bias_curve` evaluates one pipeline at several ``entity_bias`` values;
 :func:`choose_bias` picks the operating point for de-identification: the
-smallest bias whose PHI token recall and precision meet the targets.
+bias whose PHI token recall and precision meet the targets with the widest margin.
 """
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -60,9 +60,17 @@ def bias_curve(
 
 
 def choose_bias(curve: Sequence[Dict[str, Any]], min_recall: float, min_precision: float) -> Optional[Dict[str, Any]]:
-    """The row with the smallest bias that meets both targets, else ``None``."""
+    """The row that meets both targets with the widest margin over the nearer one, else ``None``.
+
+    The margin of a row is ``min(recall - min_recall, precision - min_precision)``: the
+    operating point farthest from both limits is the one a small tuning set is least likely
+    to have placed on the wrong side of them (the smallest qualifying bias would spend all of
+    the recall margin on precision).  Ties go to the smaller bias.
+    """
     ok = [row for row in curve if row["token_r"] >= min_recall and row["token_p"] >= min_precision]
-    return min(ok, key=lambda row: row["entity_bias"]) if ok else None
+    if not ok:
+        return None
+    return max(ok, key=lambda row: (min(row["token_r"] - min_recall, row["token_p"] - min_precision), -row["entity_bias"]))
 
 
 def curve_markdown(curve: Sequence[Dict[str, Any]]) -> str:
