@@ -138,6 +138,9 @@ REGION_WORDS = ("Tri-County", "TriState", "Tri-State", "Metro", "Regional", "Nor
                 "Pacifica", "Sunbelt", "Keystone", "Gulf Coast")
 #: daycare and preschool names after "Little"
 LITTLE_WORDS = ("Acorns", "Sprouts", "Explorers", "Lambs", "Stars", "Feet", "Learners", "Hands", "Sparrows")
+#: fields of the programs and centres inside a hospital that are named as departments ("Structural Heart Program")
+PROGRAM_FIELDS = ("Structural Heart", "Advanced Heart Failure", "Memory Disorders", "Comprehensive Epilepsy", "Bariatric Surgery",
+                  "Healthy Weight", "Complex Care", "Movement Disorders", "Transitional Care", "Lung Nodule", "Limb Preservation")
 #: words that begin hospital and church-founded names and are also ordinary words ("MERCY RIDGE MEDICAL CENTER")
 VIRTUE_WORDS = ("Mercy", "Providence", "Trinity", "Good Shepherd", "Good Samaritan", "Sacred Heart", "Hope", "Grace", "Bethany",
                 "Covenant", "Unity", "Harmony", "Liberty", "Pioneer", "Valley", "Summit", "Frontier", "Heritage", "Advocate")
@@ -654,7 +657,7 @@ class Surrogates:
         if x < 0.08:
             return f"{self.us.last_name()} {rng.choice(('Family ', ''))}{dept}"
         if x < 0.14:
-            return f"{rng.choice(('Structural Heart', 'Advanced Heart Failure', 'Memory Disorders', 'Comprehensive Epilepsy', 'Bariatric Surgery', 'Healthy Weight', 'Complex Care', 'Movement Disorders', 'Transitional Care', 'Lung Nodule', 'Limb Preservation'))} {rng.choice(('Program', 'Center', 'Clinic', 'Service'))}"
+            return f"{rng.choice(PROGRAM_FIELDS)} {rng.choice(('Program', 'Center', 'Clinic', 'Service'))}"
         return dept
 
     def room(self) -> str:
