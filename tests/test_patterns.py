@@ -122,6 +122,20 @@ SHAPED = [
     ("T (07) 5550 1642   F (07) 5550 1699", "(07) 5550 1642", "PHONE"),
     ("UK office (020) 7946 0958 or", "(020) 7946 0958", "PHONE"),
     ("mobile 0491 570 158 until", "0491 570 158", "PHONE"),
+    ("Wrenford, WF9 3QJ, United Kingdom", "WF9 3QJ", "ZIP"),
+    ("London SW1A 1AA.", "SW1A 1AA", "ZIP"),
+    ("Pembury Mills ON K0J 2P4 Canada", "K0J 2P4", "ZIP"),
+    ("Co. Kerry, V93 K2P4", "V93 K2P4", "ZIP"),
+    ("Dublin D6W XY12 Ireland", "D6W XY12", "ZIP"),
+    ("ICD generator SN PZX604118S, RV lead S/N TDP213880V.", "PZX604118S", "DEVICE"),
+    ("RV lead S/N TDP213880V.", "TDP213880V", "DEVICE"),
+    ("CPAP serial no. CP5Q-1183-772 at home", "CP5Q-1183-772", "DEVICE"),
+    ("Staff: R. Baptiste, LPC (login rbaptiste2)", "rbaptiste2", "USERNAME"),
+    ("Portal username: bionescu58.", "bionescu58", "USERNAME"),
+    ("All stable vs. 9/30.", "9/30", "DATE"),
+    ("a milder episode over St. Stephen's Day which", "St. Stephen's Day", "DATE"),
+    ("mood better than March.", "March", "DATE"),
+    ("- Lap chole 2011, County Hospital", "2011", "DATE"),
 ]
 
 NOT_PHI = [
@@ -141,6 +155,9 @@ NOT_PHI = [
     "may 2 or 3 tabs prn; placed 2 tubes, 2000 mL out; done x2; the first, second and third doses.",
     "you may march in place; June Park seen; EID 44 ratio; bed (12) open.",
     "sats in 90s on RA, HR in the 70s, glucose in the 300s; BP 130s/80s; 2078 patients screened.",
+    "GCS 14 (E4V4M6); dialyzer F180NR; model DX-384; SN pending; serial no. unknown.",
+    "Portal login from home failed; username and password reset; user id on badge.",
+    "LVEF 35% vs. 40%; K 4.1 vs 3.9; pain 3/10 vs. 8/10; nothing on St. Luke's ward.",
 ]
 
 
