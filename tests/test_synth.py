@@ -448,3 +448,21 @@ def test_third_parties_ids_units_and_addresses_abroad(notes600):
             if a.label == "ZIP" and b.label == "COUNTRY" and note.text[a.end : b.start] == "\n":
                 abroad += 1
     assert abroad >= 3
+
+
+def test_abbreviated_and_unnumbered_streets_brands_and_initials(notes600):
+    """Set E's misses, as general forms: street suffixes as notes abbreviate them, a street named without its
+    number, one-word brands and local businesses as employers or landmarks, "LAST, FIRST M" and "-- R.B."."""
+    from spacy_medner.synth.surrogates import BRAND_TAILS, LOCAL_BUSINESSES
+
+    streets = _surfaces(notes600, "STREET")
+    abbreviated = sum(bool(re.search(r"\b(St|Ave|Dr|Ct|Ln|Rd|Blvd|Pl|Cir|Pkwy)\.?($|,| (Apt|Suite|Ste|Unit|#))", x)) for x in streets)
+    assert abbreviated >= 0.15 * len(streets), (abbreviated, len(streets))
+    assert sum(not x[:1].isdigit() and not x.upper().startswith(("PO", "P.O", "RR")) for x in streets) >= 5
+    orgs = _surfaces(notes600, "ORGANIZATION")
+    assert sum(x.endswith(LOCAL_BUSINESSES) for x in orgs) >= 10
+    assert sum(bool(re.fullmatch(r"[A-Z][a-z]+(" + "|".join(t + "|" + t.capitalize() for t in BRAND_TAILS) + ")", x)) for x in orgs) >= 10
+    patients = _surfaces(notes600, "PATIENT")
+    assert any(re.fullmatch(r"[A-Z' -]+, [A-Z' -]+ [A-Z]", x) for x in patients)
+    doctors = _surfaces(notes600, "DOCTOR")
+    assert any(re.fullmatch(r"([A-Z]\.){2,3}", x) for x in doctors)

@@ -20,6 +20,9 @@ PROFESSIONS: Tuple[str, ...] = (
     "day care worker", "veterinarian", "dental hygienist", "paralegal", "factory worker",
     "warehouse worker", "housekeeper", "insurance agent", "taxi driver", "pilot",
     "flight attendant", "research scientist", "lab technician", "respiratory therapist",
+    "schoolteacher", "postman", "barista", "coal miner", "sheep farmer", "dairy farmer", "nanny", "dockworker",
+    "payroll clerk", "forklift operator", "delivery driver", "line cook", "receptionist", "seamstress", "butcher",
+    "lorry driver", "bus conductor", "shop assistant", "fitter", "joiner", "roofer", "logger", "rancher",
 )
 
 DEPARTMENTS: Tuple[str, ...] = (

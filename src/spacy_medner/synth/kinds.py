@@ -9,6 +9,7 @@ all PHI goes through the builder (see :mod:`.builder`), and every composer
 ends with :func:`~.sections.extras_block` so ``forced`` TYPEs can be added.
 """
 import datetime as dt
+import re
 import string
 from typing import List, Optional, Sequence
 
@@ -81,9 +82,15 @@ def address_sentence(ctx: NoteContext, terse: bool = False) -> None:
         "Found down outside {s}, {c}.", "Home address on file: {s}, {c}, {st} {z}.", "Will be staying with {r} at {s} in {c} after discharge.",
         "Moved to {s}, {c} {st} last month.", "bib ems from home ({s}, {c})", "VNA to see pt at home, {s}, {c}, {st}.",
     )
+    named = re.sub(r"^\d+[A-Za-z]?\s+", "", street)
+    if named != street and rng.random() < 0.3:  # the street without its number, and a landmark business
+        frames = (
+            "lives in a split-level off {n} in {c} with {r}.", "Home is the last house on {n}, {c}.", "Walked from home on {n} to the bus.",
+            "Lives on {n} in {c}, past the {o}.", "Gravel drive past the {o} on {n}; {r} will meet the crew.", "Apartment above the {o} on {n}.",
+        )
     frame = rng.choice(frames)
     say(ctx, frame if not terse else frame.lower(), s=Phi("STREET", street), c=Phi("CITY", city), st=Phi("STATE", p.state),
-        z=Phi("ZIP", p.zip), r=p.relation)
+        z=Phi("ZIP", p.zip), r=p.relation, n=Phi("STREET", named), o=Phi("ORGANIZATION", ctx.sur.organization()))
 
 
 def table_block(ctx: NoteContext) -> None:

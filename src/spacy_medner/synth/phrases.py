@@ -50,6 +50,11 @@ DISTRACTORS: Tuple[str, ...] = (
     "Referral to social work.", "Case discussed with pharmacy.", "Seen by PT and OT today.", "Chaplain visited.",
     "Call the nurse line with questions.", "Staffing: census 28/30.", "Called the help desk for a password reset.",
     "Security notified per protocol.", "Sent to the lab at 0900.", "Records faxed to the PCP office.",
+    # generic clinics, specialties and public numbers: not DEPARTMENT, PROFESSION or PHONE
+    "Seen in the device clinic last month.", "Occupational Medicine follow-up as needed.", "Department of Surgery consulted.",
+    "Consultant General Surgeon on call tonight.", "Reminded of the 988 crisis line.", "Routed via 988 by the caller.",
+    "Wong-Baker FACES 2/10.", "EpiPen Jr 0.15 mg kept at school.", "Pain 3/10 (from 8/10).", "Visit 6 of 9 this cert period.",
+    "Asked the charge nurse and the attending to review.", "Family asked for the chaplain and a social worker.",
 )
 
 #: terse nursing / triage shorthand, all lower case, no PHI

@@ -149,6 +149,12 @@ STREET_UNITS = ("Suite {n}", "Ste {n}", "Ste. {n}", "Apt {n}", "apt {n}", "Apt. 
                 "Bldg {L}", "Suite {L}", "Room {n}", "Floor {k}", "Lot {n}", "Trailer {k}")
 
 #: credentials written after a clinician's name, outside the DOCTOR span ("Renée Castellanos, LCSW")
+#: the common street suffixes as notes abbreviate them
+STREET_SUFFIXES = ("St", "St", "Ave", "Ave", "Dr", "Dr", "Rd", "Rd", "Ct", "Ln", "Blvd", "Way", "Pl", "Cir", "Ter", "Pkwy", "Hwy", "Trl")
+#: one-word brand names and local businesses, for employers and landmarks ("HearthStone", "Pruitt Feed & Seed")
+BRAND_TAILS = ("line", "stone", "point", "path", "well", "bridge", "way", "works", "field", "spring", "light", "star", "view", "gate")
+LOCAL_BUSINESSES = ("Feed & Seed", "Coffee", "Hardware", "Diner", "Auto Body", "Tire & Lube", "Market", "Grocery", "Bakery", "Bait & Tackle",
+                    "Car Wash", "Laundromat", "Lumber", "Farm Supply", "Pizza", "Barbershop", "Motors", "Quarry", "Orchards", "Tavern")
 CREDENTIALS = ("LCSW", "LICSW", "MSW", "CPhT", "PharmD", "PharmD, BCPS", "PMHNP-BC", "FNP-C", "FNP-BC", "NNP-BC", "AGACNP-BC", "CNM", "CRNA",
                "RD, LDN", "PT, DPT", "OTR/L", "SLP", "CCC-SLP", "Au.D., CCC-A", "LMHC", "LPC", "PsyD", "PhD", "RGN", "BSN, RN", "MSN, RN",
                "CCHT", "RRT", "EMT-P", "MD, FACC", "MD, FACS", "MBBS", "MBChB", "MRCP", "FRACP", "DDS", "DMD", "OD", "DPM", "CGC", "MS, CGC",
@@ -363,6 +369,8 @@ class Surrogates:
             (Phi("PATIENT", f"{p.last} {p.first[0]}"), 0.2),
             (Phi("PATIENT", f"{p.first[0]}.{p.last[0]}."), 0.1 if kind != "header" else 0),
             (Phi("PATIENT", f"{p.first} {p.last}".upper()), 0.3 if kind == "header" else 0.05),
+            (Phi("PATIENT", f"{p.last}, {p.first} {p.middle}".upper() if p.middle else f"{p.last}, {p.first}".upper()), 0.6 if kind == "header" else 0.05),
+            (Phi("PATIENT", f"{p.first} {p.last[0]}."), 0.3 if kind == "narrative" else 0.05),
         ]
         if kind == "terse":
             options = [
@@ -389,6 +397,7 @@ class Surrogates:
             (("DR. ", Phi("DOCTOR", p.last.upper())), 0.3),
             (Phi("DOCTOR", p.last.upper()), 0.3),
             (Phi("DOCTOR", p.initials), 0.4 if kind == "signature" else 0.05),
+            (("-- ", Phi("DOCTOR", ".".join(p.initials) + ".")), 0.3 if kind == "signature" else 0),
             (("Dr ", Phi("DOCTOR", p.last)), 1),
             ((Phi("DOCTOR", p.last), " MD"), 0.4),
             (("Dr. ", Phi("DOCTOR", f"{p.first[0]}. {p.last}")), 0.5),
@@ -487,6 +496,9 @@ class Surrogates:
                                (f"RR {rng.randint(1, 9)} Box {rng.randint(10, 999)}", 1)])  # type: ignore[assignment]
         else:
             s = self.us.street_address()
+            if rng.random() < 0.35:  # a common suffix as notes abbreviate it: "655 Sunfield Dr", "12 Quenby Ct."
+                name = weighted(rng, [(self.us.last_name(), 3), (self.place_name(), 2), (self.us.first_name(), 1)])
+                s = f"{self.us.building_number()} {name} {rng.choice(STREET_SUFFIXES)}{'.' if rng.random() < 0.2 else ''}"
             if x < 0.3 and not any(u in s for u in ("Apt.", "Suite")):
                 unit = rng.choice(STREET_UNITS).format(n=rng.randint(1, 499), k=rng.randint(1, 9), o=_ordinal(rng.randint(1, 6)),
                                                        L=rng.choice("ABCDEFGH"))
@@ -586,7 +598,7 @@ class Surrogates:
         return Facility(
             name=name,
             short=short,
-            street=us.street_address(),
+            street=self.street(),
             city=us.city(),
             state=self.state(),
             zip=us.zipcode(),
@@ -641,9 +653,18 @@ class Surrogates:
                 (f"{us.last_name()} & Sons {rng.choice(EMPLOYER_KINDS)}", 0.3),
                 (f"{us.last_name()} {rng.choice(EMPLOYER_KINDS)} {rng.choice(('plc', 'Ltd', 'LLC', 'Inc.', 'Co.'))}", 0.4),
                 (lambda: self.organization(rng.choice(tuple(THIRD_PARTY_KINDS))), 1.5),
+                (self.brand(), 1.2),
+                (f"{us.last_name()} {rng.choice(LOCAL_BUSINESSES)}", 1),
+                (f"{self.place_name()} {rng.choice(LOCAL_BUSINESSES)}", 0.4),
             ],
         )
         return name() if callable(name) else name  # type: ignore[no-any-return]
+
+    def brand(self) -> str:
+        """An invented one-word brand: Brightline, HearthStone, Kestrelpath."""
+        rng = self.rng
+        head, tail = rng.choice(PLACE_HEADS), rng.choice(BRAND_TAILS)
+        return head + (tail.capitalize() if rng.random() < 0.35 else tail)
 
     def place_name(self) -> str:
         """An invented one-word place-like proper name: Willowmere, Coldstream, Ashgrove."""
@@ -886,8 +907,8 @@ class Surrogates:
     def grouped_id(self) -> str:
         """An identifier in digit groups with a letter code: ``4471-902-288-KT``, ``GSH 4471 992 03``."""
         rng = self.rng
-        letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 3)))
-        groups = [str(rng.randint(10 ** (k - 1), 10**k - 1)) for k in rng.choice(((4, 3, 3), (4, 3, 2), (3, 3, 4), (4, 4), (3, 2, 4)))]
+        letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(1, 3)))
+        groups = [str(rng.randint(10 ** (k - 1), 10**k - 1)) for k in rng.choice(((4, 3, 3), (4, 3, 2), (3, 3, 4), (4, 4), (3, 2, 4), (4, 2, 2)))]
         sep = rng.choice((" ", "-", " "))
         return rng.choice((sep.join(groups + [letters]), sep.join([letters] + groups), sep.join(groups)))
 
