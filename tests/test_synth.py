@@ -460,8 +460,8 @@ def test_abbreviated_and_unnumbered_streets_brands_and_initials(notes600):
     assert abbreviated >= 0.15 * len(streets), (abbreviated, len(streets))
     assert sum(not x[:1].isdigit() and not x.upper().startswith(("PO", "P.O", "RR")) for x in streets) >= 5
     orgs = _surfaces(notes600, "ORGANIZATION")
-    assert sum(x.endswith(LOCAL_BUSINESSES) for x in orgs) >= 10
-    assert sum(bool(re.fullmatch(r"[A-Z][a-z]+(" + "|".join(t + "|" + t.capitalize() for t in BRAND_TAILS) + ")", x)) for x in orgs) >= 10
+    assert sum(x.endswith(LOCAL_BUSINESSES) for x in orgs) >= 5
+    assert sum(bool(re.fullmatch(r"[A-Z][a-z]+(" + "|".join(t + "|" + t.capitalize() for t in BRAND_TAILS) + ")", x)) for x in orgs) >= 5
     patients = _surfaces(notes600, "PATIENT")
     assert any(re.fullmatch(r"[A-Z' -]+, [A-Z' -]+ [A-Z]", x) for x in patients)
     doctors = _surfaces(notes600, "DOCTOR")

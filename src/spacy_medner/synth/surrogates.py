@@ -590,8 +590,7 @@ class Surrogates:
             name, short = f"{proper} {kind}", f"{proper}"
         if not short:  # the virtue-word names: the name without its kind
             short = " ".join(name.split()[:2])
-        words = [w for w in name.replace("-", " ").split() if w[:1].isupper() and w not in ("St.",)]
-        acronym = "".join(w[0] for w in words)
+        acronym = initials_of(name)
         if len(acronym) >= 3 and rng.random() < 0.5:
             short = acronym
         domain = "".join(ch for ch in _ascii_lower(short) if ch.isalnum()) or "hospital"
@@ -640,7 +639,9 @@ class Surrogates:
                     (f"{us.last_name()} Hospice", 1),
                 ],
             )  # type: ignore[return-value]
-        name = weighted(
+        if rng.random() < 0.09:  # a third party named as an employer
+            return self.organization(rng.choice(tuple(THIRD_PARTY_KINDS)))
+        return weighted(
             rng,
             [
                 (us.company(), 3),
@@ -648,17 +649,15 @@ class Surrogates:
                 (f"{us.last_name()} {rng.choice(EMPLOYER_KINDS)}", 2),
                 (f"{us.city()} {rng.choice(EMPLOYER_KINDS)}", 1),
                 (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)} {rng.choice(EMPLOYER_KINDS)}", 1),
-                (f"Little {rng.choice(('Acorns', 'Sprouts', 'Explorers', 'Lambs', 'Stars', 'Feet', 'Learners'))} {rng.choice(('Daycare', 'Preschool', 'Learning Center'))}", 0.5),
+                (f"Little {rng.choice(LITTLE_WORDS)} {rng.choice(('Daycare', 'Preschool', 'Learning Center'))}", 0.5),
                 (f"{us.last_name()} & {us.last_name()}", 1),
                 (f"{us.last_name()} & Sons {rng.choice(EMPLOYER_KINDS)}", 0.3),
                 (f"{us.last_name()} {rng.choice(EMPLOYER_KINDS)} {rng.choice(('plc', 'Ltd', 'LLC', 'Inc.', 'Co.'))}", 0.4),
-                (lambda: self.organization(rng.choice(tuple(THIRD_PARTY_KINDS))), 1.5),
                 (self.brand(), 1.2),
                 (f"{us.last_name()} {rng.choice(LOCAL_BUSINESSES)}", 1),
                 (f"{self.place_name()} {rng.choice(LOCAL_BUSINESSES)}", 0.4),
             ],
-        )
-        return name() if callable(name) else name  # type: ignore[no-any-return]
+        )  # type: ignore[return-value]
 
     def brand(self) -> str:
         """An invented one-word brand: Brightline, HearthStone, Kestrelpath."""
@@ -891,8 +890,7 @@ class Surrogates:
     def ref_id(self, issuer: str = "") -> str:
         """A reference number with a letter prefix, often the issuer's initials: ``CG-2025-0881472``, ``CT25-771902``, ``HDN-25-118830``."""
         rng = self.rng
-        words = [w for w in issuer.replace("-", " ").split() if w[:1].isalpha()]
-        prefix = "".join(w[0] for w in words).upper()[:4] if words and rng.random() < 0.6 else ""
+        prefix = initials_of(issuer)[:4] if rng.random() < 0.6 else ""
         if len(prefix) < 2:
             prefix = "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(1, 4)))
         yy, yyyy = rng.randint(10, 29), rng.randint(2015, 2029)
@@ -926,6 +924,11 @@ class Surrogates:
                 (f"{rng.choice(string.ascii_uppercase)}{rng.choice(string.ascii_uppercase)}{rng.randint(10**4, 10**6)}", 1),
             ],
         )  # type: ignore[return-value]
+
+
+def initials_of(name: str) -> str:
+    """The initials of a name's capitalised words ("Calder Genomics Lab" -> "CGL"); "St." gives none."""
+    return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper() and w != "St.")
 
 
 def _ascii_fold(text: str) -> str:
