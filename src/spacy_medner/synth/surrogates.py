@@ -148,13 +148,13 @@ VIRTUE_WORDS = ("Mercy", "Providence", "Trinity", "Good Shepherd", "Good Samarit
 STREET_UNITS = ("Suite {n}", "Ste {n}", "Ste. {n}", "Apt {n}", "apt {n}", "Apt. {n}", "Unit {n}", "#{n}", "{o} Floor", "Level {k}",
                 "Bldg {L}", "Suite {L}", "Room {n}", "Floor {k}", "Lot {n}", "Trailer {k}")
 
-#: credentials written after a clinician's name, outside the DOCTOR span ("Renée Castellanos, LCSW")
 #: the common street suffixes as notes abbreviate them
 STREET_SUFFIXES = ("St", "St", "Ave", "Ave", "Dr", "Dr", "Rd", "Rd", "Ct", "Ln", "Blvd", "Way", "Pl", "Cir", "Ter", "Pkwy", "Hwy", "Trl")
 #: one-word brand names and local businesses, for employers and landmarks ("HearthStone", "Pruitt Feed & Seed")
 BRAND_TAILS = ("line", "stone", "point", "path", "well", "bridge", "way", "works", "field", "spring", "light", "star", "view", "gate")
 LOCAL_BUSINESSES = ("Feed & Seed", "Coffee", "Hardware", "Diner", "Auto Body", "Tire & Lube", "Market", "Grocery", "Bakery", "Bait & Tackle",
                     "Car Wash", "Laundromat", "Lumber", "Farm Supply", "Pizza", "Barbershop", "Motors", "Quarry", "Orchards", "Tavern")
+#: credentials written after a clinician's name, outside the DOCTOR span ("Renée Castellanos, LCSW")
 CREDENTIALS = ("LCSW", "LICSW", "MSW", "CPhT", "PharmD", "PharmD, BCPS", "PMHNP-BC", "FNP-C", "FNP-BC", "NNP-BC", "AGACNP-BC", "CNM", "CRNA",
                "RD, LDN", "PT, DPT", "OTR/L", "SLP", "CCC-SLP", "Au.D., CCC-A", "LMHC", "LPC", "PsyD", "PhD", "RGN", "BSN, RN", "MSN, RN",
                "CCHT", "RRT", "EMT-P", "MD, FACC", "MD, FACS", "MBBS", "MBChB", "MRCP", "FRACP", "DDS", "DMD", "OD", "DPM", "CGC", "MS, CGC",
