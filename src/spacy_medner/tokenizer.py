@@ -20,6 +20,9 @@ such boundaries token boundaries.  Added to the language's own infixes:
   unit suffixes, which already split;
 - ``|``, the column separator of pipe tables, anywhere (``qhs|8/27/82`` ->
   ``qhs | 8 / 27 / 82``);
+- ``^`` and ``~``, the component and repetition separators of HL7 v2 messages, anywhere
+  (``OYELARAN^TEMITOPE^A`` -> ``OYELARAN ^ TEMITOPE ^ A``), and ``@`` between digits
+  (``NOV 04, 2025@09:12``);
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
   02``, ``MRN4417220``); ``A1234``, ``HbA1c`` and ``T4`` are not split here.
 
@@ -63,6 +66,8 @@ CLINICAL_INFIXES: List[str] = [
     rf"(?<=[0-9])(?=(?!(?:st|nd|rd|th)(?![{ALPHA}]))[{ALPHA}])",
     r"(?<=[A-Z][A-Z])(?=[0-9])",
     r"\|",
+    r"[\^~]",
+    r"(?<=[0-9])@(?=[0-9])",
 ]
 CLINICAL_PREFIXES: List[str] = [r"\|"]
 CLINICAL_SUFFIXES: List[str] = [

@@ -7,7 +7,8 @@ Patterns are data, not code: JSON lines shipped in ``spacy_medner/data/phi_patte
 
 ``label`` is an i2b2 2014 TYPE. A pattern with a named group ``phi`` marks only that
 group; the rest of the match is context (``fax: (?P<phi>...)``). Matches run over
-``doc.text`` and are mapped to whole tokens. Overlapping matches are resolved longest
+``doc.text``, with letters that OCR reads for digits put back (:func:`ocr_digits`), and are
+mapped to whole tokens. Overlapping matches are resolved longest
 first, then by order in the file, so a more specific pattern listed earlier wins a tie.
 
 The ``medner`` pipe turns each match into decoding constraints (the matched tokens may
@@ -25,6 +26,9 @@ from spacy.tokens import Doc
 from ..labels import TYPE_TO_CATEGORY
 
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "x": re.VERBOSE}
+#: a run of digits and date/phone punctuation holding letters that OCR reads for digits (``lO/2l/2O25``)
+_OCR_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl/.:\-]*[OoIl][0-9OoIl/.:\-]*(?![A-Za-z0-9])")
+_OCR_DIGITS = str.maketrans("OoIl", "0011")
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ class PatternMatcher:
 
     def __call__(self, doc: Doc) -> List[RuleMatch]:
         """Non-overlapping matches on ``doc``, in text order."""
-        text = doc.text
+        text = ocr_digits(doc.text)
         found: List[Tuple[int, int, int, str, str]] = []
         for order, rule_id, regex, label in self.active:
             for m in regex.finditer(text):
@@ -110,6 +114,17 @@ class PatternMatcher:
             matches.append(RuleMatch(span.start, span.end, label, rule_id))
         matches.sort(key=lambda m: m.start)
         return matches
+
+
+def ocr_digits(text: str) -> str:
+    """``text`` with O, o, I and l read as 0 and 1 inside runs of digits that OCR garbled.
+
+    A run is a stand-alone stretch of digits and ``/ . : -`` holding at least two real digits
+    (``lO/2l/2O25`` -> ``10/21/2025``, ``6O8555Ol74`` -> ``6085550174``); words are left alone
+    (``10lbs``, ``COVID-19``, ``O2``). The result has the same length, so match offsets are
+    offsets into ``text``.
+    """
+    return _OCR_RUN.sub(lambda m: m.group(0).translate(_OCR_DIGITS) if sum(c.isdigit() for c in m.group(0)) >= 2 else m.group(0), text)
 
 
 def _pipe_label(type_: str, labels: "set[str]") -> Optional[str]:

@@ -34,7 +34,7 @@ from .sections import (
     signature,
     social_section,
 )
-from .surrogates import format_date, weighted
+from .surrogates import format_date, initials_of, weighted
 
 
 # ---------------------------------------------------------------------------
@@ -912,6 +912,58 @@ def flowsheet(ctx: NoteContext, forced: Sequence[str]) -> None:
         say(ctx, "Printed {d} {t} by {u}\n", d=ctx.date_phi(ctx.date), t=_clock(ctx, 1), u=Phi("USERNAME", ctx.author.username))
 
 
+def _hl7_ts(ctx: NoteContext, day: dt.date, time: bool = True) -> Phi:
+    """An HL7 v2 timestamp, one DATE span with its fused time digits (``20251103141955``, ``20251103``)."""
+    rng = ctx.rng
+    clock = f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}" + (f"{rng.randint(0, 59):02d}" if rng.random() < 0.7 else "")
+    return Phi("DATE", day.strftime("%Y%m%d") + (clock if time else ""))
+
+
+def _hl7_name(person, label: str) -> Phi:
+    """An HL7 name field, family name to middle initial in one span (``OYELARAN^TEMITOPE^A``)."""
+    parts = [person.last.upper(), person.first.upper()] + ([person.middle.upper()] if person.middle else [])
+    return Phi(label, "^".join(parts))
+
+
+def hl7_message(ctx: NoteContext, forced: Sequence[str]) -> None:
+    """An HL7 v2 message as an interface engine prints it: MSH, EVN, PID, NK1, PV1, IN1 and OBX segments."""
+    rng, b, p = ctx.rng, ctx.b, ctx.patient
+    fac = ctx.facility
+    code = Phi("HOSPITAL", initials_of(fac.name).upper() or fac.short.upper())
+    if rng.random() < 0.6:
+        b.line(rng.choice(("--- HL7 message (segments shown one per line) ---", "Interface engine: held message", "INBOUND ADT (raw)",
+                           "Message detail - error queue", "Results interface log")))
+    kind = rng.choice(("ADT^A08^ADT_A01", "ADT^A04^ADT_A01", "ORU^R01^ORU_R01", "SIU^S12^SIU_S12"))
+    ctl = Phi("IDNUM", f"{code.text}{rng.randint(10**7, 10**8 - 1)}")
+    b.emit("MSH|^~\\&|{a}|{f}|{r}|{c}|{t}||" + kind + "|{ctl}|P|2.5.1\n", a=rng.choice(("REGADT", "EPIC", "LAB", "RADIS")),
+           f=Phi("HOSPITAL", fac.short.upper().replace(" ", "_")), r=rng.choice(("LABSYS", "PACS", "HIE", "BILLING")), c=code,
+           t=_hl7_ts(ctx, ctx.date), ctl=ctl)
+    b.emit("EVN|" + kind[4:7] + "|{t}\n", t=_hl7_ts(ctx, ctx.date))
+    street = p.street.upper().replace(", ", "^")
+    b.emit("PID|1||{m}^^^{c}^MR~{ssn}^^^SSA^SS||{n}^^{tt}||{dob}|{sex}|||{st}^^{ci}^{s}^{z}^USA||{ph}^PRN^PH~^NET^Internet^{e}|||||{acct}\n",
+           m=Phi("MEDICALRECORD", p.mrn), c=code, ssn=Phi("SSN", p.ssn.replace("-", "")), n=_hl7_name(p.person, "PATIENT"),
+           tt="MRS" if p.person.sex == "F" else "MR", dob=Phi("DATE", p.dob.strftime("%Y%m%d")), sex=p.person.sex,
+           st=Phi("STREET", street), ci=Phi("CITY", p.city.upper()), s=Phi("STATE", ctx.sur.state(abbr=True)), z=Phi("ZIP", p.zip),
+           ph=Phi("PHONE", p.phone), e=Phi("EMAIL", p.email), acct=Phi("ACCOUNT", ctx.sur.account()))
+    if rng.random() < 0.7:
+        rel = {"wife": "SPO^Spouse", "husband": "SPO^Spouse", "daughter": "CHD^Child", "son": "CHD^Child"}.get(p.relation, "OTH^Other")
+        b.emit("NK1|1|{n}|" + rel + "^HL70063||{ph}\n", n=_hl7_name(p.relative, "PATIENT"), ph=Phi("PHONE", ctx.sur.phone()))
+    doc = p.pcp
+    b.emit("PV1|1|" + rng.choice(("O", "I", "E")) + "|{dep}^{rm}^" + rng.choice("ABCD") + "^{c}||||{npi}^{d}^^^^MD|||" +
+           rng.choice(("MED", "ONC", "CAR", "SUR")) + "||||1|||||{v}\n",
+           dep=Phi("DEPARTMENT", ctx.sur.department().upper()), rm=Phi("ROOM", str(rng.randint(100, 999))), c=code,
+           npi=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))), d=_hl7_name(doc.person, "DOCTOR"), v=Phi("ACCOUNT", f"V{ctx.date:%Y%m%d}-{rng.randint(1000, 9999)}"))
+    if rng.random() < 0.6:
+        b.emit("IN1|1|{pl}^{pn}|{ins}|||||||||||||{n}|01^Self||||||||||||||||||||{hp}\n", pl=rng.choice(("GLD3", "PPO1", "HMO2")),
+               pn=rng.choice(("Gold PPO 3", "Silver HMO", "Medicare Advantage")), ins=Phi("ORGANIZATION", p.insurer.upper()),
+               n=_hl7_name(p.person, "PATIENT"), hp=Phi("HEALTHPLAN", p.healthplan))
+    for i in range(rng.randint(0, 4)):
+        test, unit, value, ref = rng.choice((("2345-7^Glucose^LN", "mg/dL", "112", "70-99"), ("2160-0^Creatinine^LN", "mg/dL", "0.94", "0.57-1.00"),
+                                             ("718-7^Hemoglobin^LN", "g/dL", "11.2", "12.0-15.5"), ("2823-3^Potassium^LN", "mmol/L", "4.1", "3.5-5.1")))
+        b.emit(f"OBX|{i + 1}|NM|{test}||{value}|{unit}|{ref}|N|||F|||{{t}}\n", t=_hl7_ts(ctx, ctx.date))
+    extras_block(ctx, forced)
+
+
 #: new kinds and their weights (the older kinds keep theirs, see ``notes.NOTE_KINDS``)
 MORE_KINDS = {
     "ed_triage": (ed_triage, 0.05),
@@ -928,4 +980,5 @@ MORE_KINDS = {
     "obstetric_note": (obstetric_note, 0.03),
     "pediatric_note": (pediatric_note, 0.03),
     "flowsheet": (flowsheet, 0.03),
+    "hl7_message": (hl7_message, 0.02),
 }
