@@ -167,6 +167,7 @@ NOT_PHI = [
     "Portal login from home failed; username and password reset; user id on badge.",
     "LVEF 35% vs. 40%; K 4.1 vs 3.9; pain 3/10 vs. 8/10; nothing on St. Luke's ward.",
     "Weight 150lbs; COVID-19 neg; O2 2L; I/O 1200/950; ref 20251103 pending; LOINC 2160-0.",
+    "Pain 3/10 (from 8/10); pain 6/10 since 4/10 yesterday.",
 ]
 
 

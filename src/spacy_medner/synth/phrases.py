@@ -55,6 +55,13 @@ DISTRACTORS: Tuple[str, ...] = (
     "Consultant General Surgeon on call tonight.", "Reminded of the 988 crisis line.", "Routed via 988 by the caller.",
     "Wong-Baker FACES 2/10.", "EpiPen Jr 0.15 mg kept at school.", "Pain 3/10 (from 8/10).", "Visit 6 of 9 this cert period.",
     "Asked the charge nurse and the attending to review.", "Family asked for the chaplain and a social worker.",
+    # form items, code systems and public numbers: not IDs, dates or phones
+    "GG0130 A eating .......... 05 / 05", "GG0170 B sit to lying ..... 04 / 03", "D0160 total severity score = 06.", "Section J - health conditions.",
+    "Form I-693 completed and sealed.", "DS-3025 vaccine record reviewed.", "LOINC 2345-7 and 2160-0 resulted.", "Race code 2054-5 per HL70005.",
+    "NDC 0185-0071 dispensed.", "CPT 22633 and 22840 authorized.", "ICD-10 F11.21 in early remission.", "PHQ-9 = 6 (was 14 last visit).",
+    "Poison Help line number given.", "Quitline 1-800-QUIT-NOW offered.", "Advised NHS 111 out of hours.", "Veterans Crisis Line: 988, press 1.",
+    "Reviewed with the oncology nurse navigator.", "The MDS coordinator completed sections A and Z.", "Peer recovery specialist to call weekly.",
+    "The athletic trainer was present.", "Front-desk supervisor notified.", "Whole Health coach referral placed.", "Admitted to PICU for observation.",
 )
 
 #: terse nursing / triage shorthand, all lower case, no PHI
