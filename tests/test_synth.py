@@ -170,7 +170,7 @@ def test_entities_are_a_minority_of_tokens(notes100):
     assert entity_tokens / tokens < 0.15
 
 
-def test_glued_and_varied_surface_forms(notes100):
+def test_glued_and_varied_surface_forms(notes100, notes600):
     text = "\n".join(n.text for n in notes100)
     for pattern in (r"MRN:\d", r"Dr\.[A-Z]", r"\b\d+yo\b", r"\(\d{3}\)\d{3}-\d{4}", r"DOB: ", r"s/p ", r"BP \d+/\d+"):
         assert re.search(pattern, text), pattern
@@ -179,7 +179,7 @@ def test_glued_and_varied_surface_forms(notes100):
     assert len(shapes) >= 12
     assert any(re.fullmatch(r"\d{4}-\d\d-\d\d", d) for d in dates)
     assert any(re.fullmatch(r"\d{1,2}(st|nd|rd|th) of [A-Z][a-z]+", d) for d in dates)
-    ages = [int(n.text[s.start : s.end]) for n in notes100 for s in n.spans if s.label == "AGE" and n.text[s.start : s.end].isdigit()]
+    ages = [int(n.text[s.start : s.end]) for n in notes600 for s in n.spans if s.label == "AGE" and n.text[s.start : s.end].isdigit()]
     assert max(ages) > 89
     doctors = {n.text[s.start : s.end] for n in notes100 for s in n.spans if s.label == "DOCTOR"}
     assert any("," in d for d in doctors) and any(d.isupper() and len(d) > 3 for d in doctors)

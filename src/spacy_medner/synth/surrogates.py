@@ -506,9 +506,15 @@ class Surrogates:
         return s.upper() if rng.random() < 0.08 else s
 
     def foreign_address(self) -> Tuple[str, str, str, str]:
-        """A Canadian, Australian, British or Irish (city, province or state or "", postcode, country) for letters abroad."""
+        """A Canadian, Australian, British, Irish, Indian or New Zealand (city, province or state or "", postcode, country)."""
         rng = self.rng
-        where = rng.choice(("CA", "CA", "AU", "AU", "GB", "IE"))
+        where = rng.choice(("CA", "CA", "AU", "AU", "GB", "IE", "IN", "NZ"))
+        if where == "IN":
+            f = self.faker("en_IN")
+            pin = f.postcode()
+            return f.city(), f.state(), pin if rng.random() < 0.6 else f"{pin[:3]} {pin[3:]}", "India"
+        if where == "NZ":
+            return self.faker("en_NZ").city(), "", self.faker("en_NZ").postcode(), rng.choice(("New Zealand", "NZ"))
         if where == "CA":
             f = self.faker("en_CA")
             return f.city(), f.province_abbr(), f.postcode(), "Canada"
@@ -656,6 +662,8 @@ class Surrogates:
                 (self.brand(), 1.2),
                 (f"{us.last_name()} {rng.choice(LOCAL_BUSINESSES)}", 1),
                 (f"{self.place_name()} {rng.choice(LOCAL_BUSINESSES)}", 0.4),
+                (f"The {rng.choice(PLACE_HEADS)} {rng.choice(('Anchor', 'Lantern', 'Kettle', 'Mill', 'Oak', 'Barrel'))} "
+                 f"{rng.choice(('Grill', 'Tavern', 'Inn', 'Cafe', 'Pub', 'Diner'))}", 0.4),
             ],
         )  # type: ignore[return-value]
 
