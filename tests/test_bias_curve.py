@@ -23,12 +23,24 @@ CURVE = [
 ]
 
 
-def test_choose_bias_takes_the_bias_meeting_both_targets_with_the_widest_margin():
+def test_choose_bias_takes_the_highest_recall_that_clears_both_targets():
     assert choose_bias(CURVE, 0.97, 0.90)["entity_bias"] == 2.0
     assert choose_bias(CURVE, 0.995, 0.90) is None
-    # margins min(r - 0.95, p - 0.90): bias 1 -> 0.01, bias 2 -> 0.01; a tie goes to the smaller bias
-    assert choose_bias(CURVE, 0.95, 0.90)["entity_bias"] == 1.0
-    # a curve like a real tuning run's: -2 meets recall by only 0.36 points, 0 has 1.48 points on both
+    # at a 95% floor bias 1 and 2 both clear by half a point: the higher recall wins
+    assert choose_bias(CURVE, 0.95, 0.90)["entity_bias"] == 2.0
+    # a real tuning curve (2026-11-30): -2 has the widest margin (0.76 points, on recall), 0 has
+    # 0.74 (on precision) and 1.2 points more recall; both clear by half a point, so 0 is chosen
+    curve = [
+        {"entity_bias": -2.0, "token_p": 0.9576, "token_r": 0.9776, **STRICT},
+        {"entity_bias": 0.0, "token_p": 0.9074, "token_r": 0.9896, **STRICT},
+        {"entity_bias": 0.5, "token_p": 0.8949, "token_r": 0.9896, **STRICT},
+        {"entity_bias": 1.0, "token_p": 0.8748, "token_r": 0.9912, **STRICT},
+    ]
+    assert choose_bias(curve, 0.97, 0.90)["entity_bias"] == 0.0
+    # equal recall: the higher precision (smaller bias)
+    tie = [dict(curve[1], entity_bias=0.25, token_p=0.9060), curve[1]]
+    assert choose_bias(tie, 0.97, 0.90)["entity_bias"] == 0.0
+    # an earlier run's curve: 0.5 misses the precision margin by a hair, so 0 (1.48 points on both)
     curve = [
         {"entity_bias": -2.0, "token_p": 0.9704, "token_r": 0.9736, **STRICT},
         {"entity_bias": 0.0, "token_p": 0.9275, "token_r": 0.9848, **STRICT},
@@ -36,9 +48,9 @@ def test_choose_bias_takes_the_bias_meeting_both_targets_with_the_widest_margin(
         {"entity_bias": 1.0, "token_p": 0.8768, "token_r": 0.9920, **STRICT},
     ]
     assert choose_bias(curve, 0.97, 0.90)["entity_bias"] == 0.0
-    # at a 98% recall floor: 0 keeps 0.48 points of recall, 0.5 keeps 0.49 points of precision
+    # at a 98% recall floor nothing clears both by half a point: the widest margin, 0.5 (0.49 on precision)
     assert choose_bias(curve, 0.98, 0.90)["entity_bias"] == 0.5
-
+    assert choose_bias(curve, 0.98, 0.90, margin=0.0)["entity_bias"] == 0.5
 
 
 def test_bias_choice_falls_back_to_the_best_recall_that_keeps_precision():

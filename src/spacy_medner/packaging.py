@@ -243,7 +243,7 @@ def package_meta(
 
 
 def bias_choice(curve: List[Dict[str, Any]], min_recall: float, min_precision: float) -> Dict[str, Any]:
-    """The packaged ``entity_bias``: the one that meets both targets on ``curve`` with the widest margin.
+    """The packaged ``entity_bias``: the highest recall that clears both targets on ``curve`` (:func:`choose_bias`).
 
     When none does, the bias with the highest recall among those at
     ``min_precision`` (else 0), with the reason saying so.
@@ -253,7 +253,7 @@ def bias_choice(curve: List[Dict[str, Any]], min_recall: float, min_precision: f
     row = choose_bias(curve, min_recall, min_precision)
     if row is not None:
         reason = (
-            f"the bias with the widest margin over both targets on the tuning out-of-distribution notes: PHI token recall "
+            f"the bias with the highest recall that clears both targets on the tuning out-of-distribution notes: PHI token recall "
             f"{100 * row['token_r']:.2f}% (>= {100 * min_recall:g}%) and precision {100 * row['token_p']:.2f}% (>= {100 * min_precision:g}%)."
         )
     else:

@@ -42,7 +42,7 @@ def project_tune(
     min_precision: float = typer.Option(0.90, "--min-precision", help="PHI token precision floor."),
     plot_path: Optional[Path] = typer.Option(None, "--plot", help="Also draw the curve, the targets and the choice as a PNG."),
 ) -> None:
-    """Set the pipeline's entity_bias to the value that meets the recall and precision targets with the widest margin."""
+    """Set the pipeline's entity_bias to the highest-recall value that clears the recall and precision targets by half a point."""
     import spacy
 
     msg = Printer()

@@ -2,7 +2,7 @@
 
 :func:`bias_curve` evaluates one pipeline at several ``entity_bias`` values;
 :func:`choose_bias` picks the operating point for de-identification: the
-bias whose PHI token recall and precision meet the targets with the widest margin.
+bias with the highest PHI token recall among those that clear both targets by a margin.
 """
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -13,7 +13,9 @@ from .crf_inputs import crf_inputs, has_downstream
 from .model import predict
 from .scoring import score_docs
 
-DEFAULT_BIASES = (-2.0, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0)
+DEFAULT_BIASES = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0)
+#: how far (absolute, 0.005 = half a point) both targets must be cleared for the recall-first choice
+CHOICE_MARGIN = 0.005
 
 
 def _medner_pipes(nlp: Language) -> List[Any]:
@@ -59,17 +61,24 @@ def bias_curve(
     return rows
 
 
-def choose_bias(curve: Sequence[Dict[str, Any]], min_recall: float, min_precision: float) -> Optional[Dict[str, Any]]:
-    """The row that meets both targets with the widest margin over the nearer one, else ``None``.
+def choose_bias(
+    curve: Sequence[Dict[str, Any]], min_recall: float, min_precision: float, margin: float = CHOICE_MARGIN
+) -> Optional[Dict[str, Any]]:
+    """The operating point for de-identification, recall first; ``None`` when no row meets both targets.
 
-    The margin of a row is ``min(recall - min_recall, precision - min_precision)``: the
-    operating point farthest from both limits is the one a small tuning set is least likely
-    to have placed on the wrong side of them (the smallest qualifying bias would spend all of
-    the recall margin on precision).  Ties go to the smaller bias.
+    Among the rows that clear both targets by ``margin``, the one with the highest recall
+    (equal recall: the higher precision, i.e. the smaller bias). Recall is the safety number, so
+    of two points that both sit safely inside the targets the one that lets less PHI through
+    wins; the margin keeps the choice off the edges, where 20 tuning notes cannot tell a point
+    from its neighbours. When no row clears both by ``margin``, the row meeting both with the
+    widest margin, ``min(recall - min_recall, precision - min_precision)`` (ties: the smaller bias).
     """
     ok = [row for row in curve if row["token_r"] >= min_recall and row["token_p"] >= min_precision]
     if not ok:
         return None
+    safe = [row for row in ok if row["token_r"] >= min_recall + margin and row["token_p"] >= min_precision + margin]
+    if safe:
+        return max(safe, key=lambda row: (row["token_r"], row["token_p"], -row["entity_bias"]))
     return max(ok, key=lambda row: (min(row["token_r"] - min_recall, row["token_p"] - min_precision), -row["entity_bias"]))
 
 
