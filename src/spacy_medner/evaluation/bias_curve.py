@@ -13,7 +13,7 @@ from .crf_inputs import crf_inputs, has_downstream
 from .model import predict
 from .scoring import score_docs
 
-DEFAULT_BIASES = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0)
+DEFAULT_BIASES = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0)
 #: how far (absolute, 0.005 = half a point) both targets must be cleared for the recall-first choice
 CHOICE_MARGIN = 0.005
 
