@@ -912,11 +912,11 @@ def flowsheet(ctx: NoteContext, forced: Sequence[str]) -> None:
         say(ctx, "Printed {d} {t} by {u}\n", d=ctx.date_phi(ctx.date), t=_clock(ctx, 1), u=Phi("USERNAME", ctx.author.username))
 
 
-def _hl7_ts(ctx: NoteContext, day: dt.date, time: bool = True) -> Phi:
-    """An HL7 v2 timestamp, one DATE span with its fused time digits (``20251103141955``, ``20251103``)."""
+def _hl7_ts(ctx: NoteContext, day: dt.date) -> Phi:
+    """An HL7 v2 timestamp, one DATE span with its fused time digits (``20251103141955``, ``202511031419``)."""
     rng = ctx.rng
     clock = f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}" + (f"{rng.randint(0, 59):02d}" if rng.random() < 0.7 else "")
-    return Phi("DATE", day.strftime("%Y%m%d") + (clock if time else ""))
+    return Phi("DATE", day.strftime("%Y%m%d") + clock)
 
 
 def _hl7_name(person, label: str) -> Phi:
@@ -929,7 +929,7 @@ def hl7_message(ctx: NoteContext, forced: Sequence[str]) -> None:
     """An HL7 v2 message as an interface engine prints it: MSH, EVN, PID, NK1, PV1, IN1 and OBX segments."""
     rng, b, p = ctx.rng, ctx.b, ctx.patient
     fac = ctx.facility
-    code = Phi("HOSPITAL", initials_of(fac.name).upper() or fac.short.upper())
+    code = Phi("HOSPITAL", initials_of(fac.name) or fac.short.upper())
     if rng.random() < 0.6:
         b.line(rng.choice(("--- HL7 message (segments shown one per line) ---", "Interface engine: held message", "INBOUND ADT (raw)",
                            "Message detail - error queue", "Results interface log")))

@@ -514,7 +514,8 @@ class Surrogates:
             pin = f.postcode()
             return f.city(), f.state(), pin if rng.random() < 0.6 else f"{pin[:3]} {pin[3:]}", "India"
         if where == "NZ":
-            return self.faker("en_NZ").city(), "", self.faker("en_NZ").postcode(), rng.choice(("New Zealand", "NZ"))
+            f = self.faker("en_NZ")
+            return f.city(), "", f.postcode(), rng.choice(("New Zealand", "NZ"))
         if where == "CA":
             f = self.faker("en_CA")
             return f.city(), f.province_abbr(), f.postcode(), "Canada"
