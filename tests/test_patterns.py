@@ -144,6 +144,17 @@ SHAPED = [
     ("PID|1||H1^^^HMH^MR||DOE^JANE||19610214|F", "19610214", "DATE"),
     ("husband died 2011 per chart", "2011", "DATE"),
     ("cries around All Saints' Day", "All Saints' Day", "DATE"),
+    ("ACCEPTING: DR. OKAFOR, 508-555-0107 EXT 220", "508-555-0107 EXT 220", "PHONE"),
+    ("can be reached at 6555 0190 ext 2214 or", "6555 0190 ext 2214", "PHONE"),
+    ("weight management, Feb through Jul 2025 (log", "Feb", "DATE"),
+    ("lost his insurance in sept and rationed insulin", "sept", "DATE"),
+    ("center closed for Indigenous Peoples' Day)", "Indigenous Peoples' Day", "DATE"),
+    ("services for the High Holy Days starting", "High Holy Days", "DATE"),
+    ("ceremony at home before Hmong New Year;", "Hmong New Year", "DATE"),
+    ("IgA nephropathy (bx 2016). In-center HD", "2016", "DATE"),
+    ("hx w/d seizure 2019.", "2019", "DATE"),
+    ("112-0042  | MCR  | 74  | F   | referral", "74", "AGE"),
+    ("Subject\tSex\tAge\nKSA\tF\t81\tHF clinic", "81", "AGE"),
 ]
 
 NOT_PHI = [
@@ -168,6 +179,7 @@ NOT_PHI = [
     "LVEF 35% vs. 40%; K 4.1 vs 3.9; pain 3/10 vs. 8/10; nothing on St. Luke's ward.",
     "Weight 150lbs; COVID-19 neg; O2 2L; I/O 1200/950; ref 20251103 pending; LOINC 2160-0.",
     "Pain 3/10 (from 8/10); pain 6/10 since 4/10 yesterday.",
+    "BNP\t778\t949\t1500; Na | 138 | Mon | 12 | 14 |; march to the ER; in dec.",
 ]
 
 
