@@ -458,7 +458,7 @@ def test_abbreviated_and_unnumbered_streets_brands_and_initials(notes600):
     streets = _surfaces(notes600, "STREET")
     abbreviated = sum(bool(re.search(r"\b(St|Ave|Dr|Ct|Ln|Rd|Blvd|Pl|Cir|Pkwy)\.?($|,| (Apt|Suite|Ste|Unit|#))", x)) for x in streets)
     assert abbreviated >= 0.1 * len(streets), (abbreviated, len(streets))
-    assert sum(not x[:1].isdigit() and not x.upper().startswith(("PO", "P.O", "RR")) for x in streets) >= 5
+    assert sum(not x[:1].isdigit() and not x.upper().startswith(("PO", "P.O", "RR")) for x in streets) >= 3
     orgs = _surfaces(notes600, "ORGANIZATION")
     assert sum(x.endswith(LOCAL_BUSINESSES) for x in orgs) >= 5
     assert sum(bool(re.fullmatch(r"[A-Z][a-z]+(" + "|".join(t + "|" + t.capitalize() for t in BRAND_TAILS) + ")", x)) for x in orgs) >= 5
@@ -466,6 +466,29 @@ def test_abbreviated_and_unnumbered_streets_brands_and_initials(notes600):
     assert any(re.fullmatch(r"[A-Z' -]+, [A-Z' -]+ [A-Z]", x) for x in patients)
     doctors = _surfaces(notes600, "DOCTOR")
     assert any(re.fullmatch(r"([A-Z]\.){2,3}", x) for x in doctors)
+
+
+def test_logs_of_initials_fill_histories_and_named_departments(notes600):
+    """Set G's misses, as general forms: staff initials in a log's column and after a note to file,
+    participants' initials in a screening log, prescribers as ``LAST F`` in a fill history; and
+    generic departments (``Cardiology``) left unannotated while named units are DEPARTMENT."""
+    from spacy_medner.lexicon import DEPARTMENTS
+
+    def cells(note, label):
+        return [(note.text[s.start : s.end], note.text[s.end : s.end + 1]) for s in note.spans if s.label == label]
+
+    # initials at the end of a table row or a note to file
+    line_end_initials = [x for n in notes600 for x, after in cells(n, "DOCTOR") if re.fullmatch(r"[A-Z]{2,3}", x) and after in ("\n", "")]
+    assert len(line_end_initials) >= 10
+    screening = [n for n in notes600 if re.search(r"Subj ID.*Init.*Age", n.text)]
+    assert screening and all(any(re.fullmatch(r"[A-Z]{2,3}", x) for x, _ in cells(n, "PATIENT")) for n in screening)
+    assert all(cells(n, "AGE") for n in screening)
+    prescribers = [x for n in notes600 if "PRESCRIBER" in n.text for x, _ in cells(n, "DOCTOR")]
+    assert sum(bool(re.fullmatch(r"[A-Z'-]+( [A-Z'-]+)* [A-Z]", x)) for x in prescribers) >= 3
+    departments = _surfaces(notes600, "DEPARTMENT")
+    generic = {d.lower() for d in DEPARTMENTS}
+    assert len(departments) >= 20 and not [d for d in departments if d.lower() in generic]
+    assert sum(any(re.search(rf"(^|\n){re.escape(d)}(\n|$)", n.text) for n in notes600) for d in DEPARTMENTS) >= 5
 
 
 def test_hl7_messages_annotate_components_as_the_fixtures_do(notes600):

@@ -34,7 +34,7 @@ from .sections import (
     signature,
     social_section,
 )
-from .surrogates import format_date, initials_of, weighted
+from .surrogates import department_field, format_date, initials_of, weighted
 
 
 # ---------------------------------------------------------------------------
@@ -89,14 +89,18 @@ def address_sentence(ctx: NoteContext, terse: bool = False) -> None:
             "Lives on {n} in {c}, past the {o}.", "Gravel drive past the {o} on {n}; {r} will meet the crew.", "Apartment above the {o} on {n}.",
         )
     frame = rng.choice(frames)
+    landmark: Field = Phi("ORGANIZATION", ctx.sur.organization()) if "{o}" in frame else ""  # drawn only when the frame uses it
     say(ctx, frame if not terse else frame.lower(), s=Phi("STREET", street), c=Phi("CITY", city), st=Phi("STATE", p.state),
-        z=Phi("ZIP", p.zip), r=p.relation, n=Phi("STREET", named), o=Phi("ORGANIZATION", ctx.sur.organization()))
+        z=Phi("ZIP", p.zip), r=p.relation, n=Phi("STREET", named), o=landmark)
 
 
 def table_block(ctx: NoteContext) -> None:
     """Labs, vitals or medications as a pipe, tab or aligned-space table (PHI: the dates, sometimes a collector)."""
     rng, b = ctx.rng, ctx.b
-    kind = rng.randint(0, 3)
+    kind: int = weighted(rng, [(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 0.5), (6, 0.5)])  # type: ignore[assignment]
+    if kind >= 4:
+        (visit_log, screening_log, fill_history)[kind - 4](ctx)
+        return
     sep = rng.choice((" | ", "|", "\t", "  "))
     edge = sep.strip() == "|" and rng.random() < 0.5
     b.blank()
@@ -137,6 +141,101 @@ def table_block(ctx: NoteContext) -> None:
                 b.line(row)
     if rng.random() < 0.3:
         b.line("{l}{n}", l=rng.choice(("Collected by: ", "Verified by ", "RN: ")), n=ctx.sur.doctor_name(_nurse(ctx).person, "nurse"))
+
+
+def _staff_initials(ctx: NoteContext, n: int) -> List[str]:
+    """The initials of ``n`` staff members, two or three capitals each (``JRM``, ``KK``)."""
+    out = []
+    for _ in range(n):
+        p = ctx.sur.person()
+        out.append(p.initials if ctx.rng.random() < 0.6 else (p.first[:1] + p.last[:1]).upper())
+    return out
+
+
+def _file_notes(ctx: NoteContext, signer: str) -> None:
+    """Dated notes to file, each signed off with the writer's initials (``10/09/25 - ... - TLP``)."""
+    rng, b = ctx.rng, ctx.b
+    b.blank()
+    b.line(rng.choice(("NOTES TO FILE", "Comments:", "Staff notes", "Log notes")))
+    for _ in range(rng.randint(1, 3)):
+        note = rng.choice(("called to confirm next visit", "no show, left voicemail", "daughter asked about transport",
+                           "labs reviewed, no change", "rescheduled after weather closure", "re-screen allowed once",
+                           "copy of results mailed", "pt requests afternoon visits only"))
+        b.line("{d} - " + note + rng.choice((". - ", ". -", " -- ", "  ")) + "{i}",
+               d=Phi("DATE", format_date(ctx.days(-60, 0), rng.choice(("mmddyy", "mdyy", "md")))), i=Phi("DOCTOR", signer))
+
+
+def visit_log(ctx: NoteContext) -> None:
+    """A session or weight log with a column of the staff's initials (DOCTOR) beside each dated row."""
+    rng, b = ctx.rng, ctx.b
+    sep = rng.choice((" | ", "\t", "  ", " | "))
+    staff = _staff_initials(ctx, rng.randint(1, 3))
+    who = rng.choice(("Seen by", "Staff", "Init", "By", "RN", "Initials", "EP"))
+    b.blank()
+    if rng.random() < 0.5:  # monthly weights
+        b.line(rng.choice(("WEIGHT LOG", "Supervised weight visits", "Monthly weights")))
+        b.line(sep.join(("Month", "Weight (lb)", "BMI", who)))
+        day = ctx.days(-300, -150)
+        weight = rng.uniform(180, 320)
+        for _ in range(rng.randint(3, 7)):
+            weight -= rng.uniform(-1, 4)
+            b.line("{m}" + sep + f"{weight:.1f}" + sep + f"{weight / rng.uniform(5.6, 6.0):.1f}" + sep + "{i}",
+                   m=Phi("DATE", format_date(day, rng.choice(("abbr_month_year", "m_yyyy", "month_year")))), i=Phi("DOCTOR", rng.choice(staff)))
+            day += dt.timedelta(days=rng.randint(26, 35))
+    else:  # exercise or therapy sessions
+        b.line(rng.choice(("SESSION LOG", "Exercise sessions", "Therapy visits this period")))
+        b.line(sep.join(("Date", "Modality", "Workload", "HR", "BP", who)))
+        day = ctx.days(-40, -14)
+        for _ in range(rng.randint(3, 6)):
+            v = cl.vitals_values(rng)
+            mod = rng.choice(("treadmill", "NuStep", "arm ergometer", "bike", "gait training", "TheraBand"))
+            load = rng.choice((f"{rng.uniform(1.5, 3.5):.1f} mph / {rng.randint(0, 6)} %", f"level {rng.randint(2, 8)}", f"{rng.randint(10, 50)} W x 12 min"))
+            b.line("{d}" + sep + sep.join((mod, load, v["hr"], v["bp"])) + sep + "{i}",
+                   d=Phi("DATE", format_date(day, rng.choice(("md", "mmdd", "mdyy")))), i=Phi("DOCTOR", rng.choice(staff)))
+            day += dt.timedelta(days=rng.randint(2, 4))
+    if rng.random() < 0.5:
+        _file_notes(ctx, rng.choice(staff))
+
+
+def screening_log(ctx: NoteContext) -> None:
+    """A research screening log: subject and chart numbers (IDNUM; another person's MRN would break one MRN per patient), participants' initials (PATIENT), ages, referral sources."""
+    rng, b = ctx.rng, ctx.b
+    sep = rng.choice(("  | ", " | ", "\t"))
+    site = rng.randint(100, 999)
+    b.blank()
+    b.line(rng.choice(("SCREENING LOG", "Pre-screening log", "Enrollment log (site copy)")))
+    b.line(sep.join(("Subj ID", "Init", "Age", "Sex", "Source", "Screened", "Status")))
+    prefix = "".join(rng.choice(string.ascii_uppercase) for _ in range(2))
+    for k in range(rng.randint(3, 6)):
+        p = ctx.sur.person()
+        years = rng.randint(40, 92)
+        subj: Field = Phi("IDNUM", f"{site}-{k + 1 + rng.randint(0, 40):04d}") if rng.random() < 0.75 else "--"
+        source = weighted(rng, [(("Dr. ", Phi("DOCTOR", ctx.sur.person().last)), 1), ("EHR query", 1), ("clinic list", 1),
+                                (("chart ", Phi("IDNUM", f"{prefix}-{rng.randint(10**5, 10**6 - 1)}")), 1)])
+        status = rng.choice(("SCREEN FAIL", "RANDOMIZED", "IN SCREENING", "DECLINED", "ELIGIBLE"))
+        b.piece(subj).add(sep).piece(Phi("PATIENT", p.initials)).add(sep).piece(Phi("AGE", str(years))).add(sep + p.sex + sep)
+        b.piece(source).add(sep).piece(Phi("DATE", format_date(ctx.days(-40, 0), rng.choice(("dmy_abbr_dash", "mdyy", "mmddyyyy"))))).add(sep + status + "\n")
+    if rng.random() < 0.6:
+        _file_notes(ctx, _staff_initials(ctx, 1)[0])
+
+
+def fill_history(ctx: NoteContext) -> None:
+    """A pharmacy fill history: Rx numbers (IDNUM), fill dates and prescribers as ``LAST F`` with an NPI."""
+    rng, b = ctx.rng, ctx.b
+    b.blank()
+    b.line(rng.choice(("EXTERNAL FILL HISTORY", "Dispensing history (last 12 months)", "PHARMACY CLAIMS")))
+    b.line("RX#        DRUG                               QTY  DAYS  LAST FILL    PRESCRIBER")
+    doctors = [ctx.sur.person() for _ in range(rng.randint(1, 3))]
+    with_npi = rng.random() < 0.5
+    for name, doses, unit, _ in rng.sample(list(cl.MEDICATIONS.values()), k=rng.randint(2, 5)):
+        doc = rng.choice(doctors)
+        drug = f"{name} {rng.choice(doses)} {unit} TAB".upper()
+        b.emit("{rx}    " + drug.ljust(35) + f"{rng.choice((30, 60, 90)):<5}{rng.choice((30, 90)):<6}" + "{d}     {p}",
+               rx=Phi("IDNUM", str(rng.randint(10**6, 10**7 - 1))), d=Phi("DATE", format_date(ctx.days(-200, 0), "mmddyy")),
+               p=Phi("DOCTOR", f"{doc.last.upper()} {doc.first[0]}"))
+        if with_npi:
+            b.emit(" ({npi})", npi=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))))
+        b.add("\n")
 
 
 def dictation_block(ctx: NoteContext) -> None:
@@ -340,7 +439,7 @@ def pathology_report(ctx: NoteContext, forced: Sequence[str]) -> None:
     rng, b, p = ctx.rng, ctx.b, ctx.patient
     _maybe_date(ctx, 0.6)
     if rng.random() < 0.6:
-        b.line("{h}{d}", h=ctx.hospital(short=False), d=(" ", Phi("DEPARTMENT", rng.choice(("Department of Pathology", "Pathology", "Anatomic Pathology"))))
+        b.line("{h}{d}", h=ctx.hospital(short=False), d=(" ", rng.choice(("Department of Pathology", "Pathology", "Anatomic Pathology")))
                if rng.random() < 0.6 else "")
     b.line(rng.choice(("SURGICAL PATHOLOGY REPORT", "Surgical Pathology", "PATHOLOGY REPORT", "Cytology Report", "Final Pathologic Diagnosis")))
     layout = rng.random()
@@ -457,7 +556,7 @@ def outpatient_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     # letterhead
     b.line("{h}", h=Phi("HOSPITAL", f.name.upper() if rng.random() < 0.4 else f.name))
     if rng.random() < 0.6:
-        b.line("{d}", d=Phi("DEPARTMENT", ctx.author.department))
+        b.line("{d}", d=department_field(ctx.author.department))
     if rng.random() < 0.5:
         address_lines(ctx, f.street, f.city, f.state, f.zip)
         say(ctx, rng.choice(("Phone {p}  Fax {x}\n", "Tel: {p} | Fax: {x}\n", "T {p} / F {x}\n", "Phone: {p}\n")), p=Phi("PHONE", f.phone), x=Phi("FAX", f.fax))
@@ -559,7 +658,7 @@ def portal_message(ctx: NoteContext, forced: Sequence[str]) -> None:
     if header == 0:
         say(ctx, "From: {n} <{e}>\n", n=Phi("PATIENT", sender_person.full), e=Phi("EMAIL", p.email if sender else ctx.sur.email(p.relative)))
         say(ctx, "Sent: {d} {t}\n", d=ctx.date_phi(ctx.date), t=_clock(ctx, 2))
-        say(ctx, "To: {d}\n", d=ctx.doctor(doc, "header") if rng.random() < 0.6 else Phi("DEPARTMENT", doc.department))
+        say(ctx, "To: {d}\n", d=ctx.doctor(doc, "header") if rng.random() < 0.6 else department_field(doc.department))
         b.line("Subject: " + rng.choice(("question", "refill", "Medication question", "test results", "RE: appointment", "not feeling well", "urgent!!")))
     elif header == 1:
         say(ctx, "Message from {n} ({m}) received {d} at {t} via patient portal.\n", n=ctx.patient_name("header"), m=mrn_field(ctx),
@@ -770,6 +869,8 @@ def pharmacy_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     ctx.header(rng.choice(("ap", "impression")), inline_ok=False)
     for item in rng.sample(ph.PHARM_ITEMS, k=rng.randint(2, 5)):
         b.line(rng.choice(("- ", "* ", "")) + item)
+    if rng.random() < 0.25:
+        fill_history(ctx)
     if rng.random() < 0.4:
         say(ctx, rng.choice(("Outpatient pharmacy: {o}, {c} ({ph}).\n", "Fill history from {o}.\n")), o=Phi("ORGANIZATION", rng.choice(("CVS", "Walgreens", "Costco", "Walmart")) + " Pharmacy"),
             c=Phi("CITY", ctx.sur.city()), ph=Phi("PHONE", ctx.sur.phone()))
@@ -951,7 +1052,7 @@ def hl7_message(ctx: NoteContext, forced: Sequence[str]) -> None:
     doc = p.pcp
     b.emit("PV1|1|" + rng.choice(("O", "I", "E")) + "|{dep}^{rm}^" + rng.choice("ABCD") + "^{c}||||{npi}^{d}^^^^MD|||" +
            rng.choice(("MED", "ONC", "CAR", "SUR")) + "||||1|||||{v}\n",
-           dep=Phi("DEPARTMENT", ctx.sur.department().upper()), rm=Phi("ROOM", str(rng.randint(100, 999))), c=code,
+           dep=department_field(ctx.sur.department().upper()), rm=Phi("ROOM", str(rng.randint(100, 999))), c=code,
            npi=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))), d=_hl7_name(doc.person, "DOCTOR"), v=Phi("ACCOUNT", f"V{ctx.date:%Y%m%d}-{rng.randint(1000, 9999)}"))
     if rng.random() < 0.6:
         b.emit("IN1|1|{pl}^{pn}|{ins}|||||||||||||{n}|01^Self||||||||||||||||||||{hp}\n", pl=rng.choice(("GLD3", "PPO1", "HMO2")),

@@ -38,7 +38,7 @@ from .sections import (
     ap_section,
 )
 from .kinds import MORE_KINDS, table_block
-from .surrogates import weighted
+from .surrogates import department_field, weighted
 
 
 def _maybe(ctx: NoteContext, p: float, writer: Callable[[NoteContext], None]) -> None:
@@ -78,7 +78,7 @@ def discharge_summary(ctx: NoteContext, forced: Sequence[str]) -> None:
     if rng.random() < 0.6:
         extra.append((rng.choice(("Attending", "Attending Physician", "Discharging Physician")), ctx.doctor(ctx.author, "header")))
     if rng.random() < 0.2:
-        extra.append((rng.choice(("Service", "Department", "Unit")), Phi("DEPARTMENT", ctx.author.department)))
+        extra.append((rng.choice(("Service", "Department", "Unit")), department_field(ctx.author.department)))
     if rng.random() < 0.15:
         extra.append(("Room", Phi("ROOM", ctx.sur.room())))
     if rng.random() < 0.25:
@@ -106,7 +106,7 @@ def discharge_summary(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.emit(rng.choice(("{n} was admitted to {h} for management of {x}. ", "The patient was admitted to the {d} service. ",
                            "Pt admitted on {t} with {x}. ")),
                n=ctx.patient_name("narrative"), h=ctx.hospital(), x=rng.choice(principal.names),
-               d=Phi("DEPARTMENT", ctx.author.department), t=ctx.date_phi(admitted, "short"))
+               d=department_field(ctx.author.department), t=ctx.date_phi(admitted, "short"))
         b.add(" ".join(rng.sample(cl.COURSE_EVENTS, k=rng.randint(1, 3)) + [gr.course_sentence(rng) for _ in range(rng.randint(0, 2))]))
         b.add("\n")
     for i, prob in enumerate(p.problems, 1):
@@ -146,7 +146,7 @@ def discharge_summary(ctx: NoteContext, forced: Sequence[str]) -> None:
         if form < 0.35:
             items.append((ctx.doctor(c), " on ", when))
         elif form < 0.6:
-            items.append((ctx.doctor(c), ", ", Phi("DEPARTMENT", c.department), ", ", when, rng.choice((" at 10:30am", " 2:00 PM", ""))))
+            items.append((ctx.doctor(c), ", ", department_field(c.department), ", ", when, rng.choice((" at 10:30am", " 2:00 PM", ""))))
         elif form < 0.8:
             items.append((ctx.doctor(c), " in 1-2 weeks, ", Phi("PHONE", c.facility.phone)))
         else:
@@ -166,7 +166,7 @@ def progress_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     rng, b, p = ctx.rng, ctx.b, ctx.patient
     _maybe(ctx, 0.85, record_date_line)
     if rng.random() < 0.15:
-        b.line("{h} {d}", h=ctx.hospital(), d=Phi("DEPARTMENT", ctx.author.department))
+        b.line("{h} {d}", h=ctx.hospital(), d=department_field(ctx.author.department))
     elif rng.random() < 0.3:
         b.line("{h}", h=ctx.hospital())
     _title(ctx, ("Progress Note", "Clinic Note", "Follow-up Visit", "PCP Visit", "Office Visit", "Attending Progress Note",
@@ -237,7 +237,7 @@ def clinic_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
         "I saw your patient {n} today in the {dep} clinic.",
         "{n} returned to {h} for follow-up on {t}.",
         "This letter summarizes my visit with {n} on {t}.",
-    )), n=ctx.patient_name("narrative"), dep=Phi("DEPARTMENT", ctx.author.department), h=ctx.hospital(), t=ctx.date_phi(ctx.date, "short"))
+    )), n=ctx.patient_name("narrative"), dep=department_field(ctx.author.department), h=ctx.hospital(), t=ctx.date_phi(ctx.date, "short"))
     b.add(" As you know, ")
     hpi_opening(ctx, rng.choice(cl.SYMPTOMS))
     for sentence in rng.sample(cl.ASSOCIATED, k=rng.randint(1, 4)):
@@ -280,7 +280,7 @@ def clinic_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.blank()
     b.line("{d}", d=ctx.sur.doctor_name(ctx.author.person, "signature"))
     if rng.random() < 0.3:
-        b.line("{dep}", dep=Phi("DEPARTMENT", ctx.author.department))
+        b.line("{dep}", dep=department_field(ctx.author.department))
     if rng.random() < 0.1:
         b.line("{e}", e=Phi("EMAIL", ctx.author.email))
     if rng.random() < 0.5:  # reference initials: author / typist ("AK/sb", "LTF:DMK")
@@ -301,7 +301,7 @@ def ed_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     _maybe(ctx, 0.8, record_date_line)
     _title(ctx, ("ED NOTE", "ED Attending Note", "ED Provider Note", "Emergency Note", "ED Visit", "ED Physician Record"))
     if rng.random() < 0.3:
-        b.line("{h} {d}", h=ctx.hospital(), d=Phi("DEPARTMENT", rng.choice(("Emergency Department", "Emergency Medicine"))))
+        b.line("{h} {d}", h=ctx.hospital(), d=rng.choice(("Emergency Department", "Emergency Medicine")))
     elif rng.random() < 0.3:
         b.line("{h}", h=ctx.hospital(short=False))
     arrival_minute = rng.randint(0, 24 * 60 - 1)
@@ -355,7 +355,7 @@ def ed_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     r = rng.random()
     if r < 0.45:
         b.line(rng.choice(("Admitted to {d} under {doc}, room {r}.", "Admit to {d}, {doc} accepting. Bed {r}.")),
-               d=Phi("DEPARTMENT", rng.choice(("Medicine", "Internal Medicine", "Cardiology", "Medical Intensive Care Unit", "Observation Unit"))),
+               d=rng.choice(("Medicine", "Internal Medicine", "Cardiology", "Medical Intensive Care Unit", "Observation Unit")),
                doc=ctx.doctor(), r=Phi("ROOM", ctx.sur.room()))
     elif r < 0.6:
         b.line("Admitted to the floor. Condition: " + rng.choice(cl.CONDITIONS) + ".")
@@ -417,7 +417,7 @@ def radiology_report(ctx: NoteContext, forced: Sequence[str]) -> None:
     rng, b, p = ctx.rng, ctx.b, ctx.patient
     _maybe(ctx, 0.7, record_date_line)
     if rng.random() < 0.6:
-        b.line("{h} {d}", h=ctx.hospital(), d=Phi("DEPARTMENT", rng.choice(("Department of Radiology", "Radiology", "Diagnostic Imaging"))))
+        b.line("{h} {d}", h=ctx.hospital(), d=rng.choice(("Department of Radiology", "Radiology", "Diagnostic Imaging")))
     _title(ctx, ("IMAGING REPORT", "Imaging Report", "Final Report", "DIAGNOSTIC REPORT", "Report"))
     demographics_block(ctx)
     exam, scenarios = rng.choice(sorted(RADIOLOGY.items()))

@@ -21,6 +21,7 @@ from .surrogates import (
     SHORT_DATE_FORMATS,
     Facility,
     Surrogates,
+    department_field,
     format_date,
     weighted,
 )
@@ -275,7 +276,7 @@ def letterhead(ctx: NoteContext) -> None:
     f, b, rng = ctx.facility, ctx.b, ctx.rng
     b.line("{h}", h=Phi("HOSPITAL", f.name.upper() if rng.random() < 0.4 else f.name))
     if rng.random() < 0.2:
-        b.line("{d}", d=Phi("DEPARTMENT", ctx.author.department))
+        b.line("{d}", d=department_field(ctx.author.department))
     address_lines(ctx, f.street, f.city, f.state, f.zip)
     if rng.random() < 0.8:
         b.emit("{l}{p}", l=rng.choice(("Tel: ", "Phone: ", "Tel ", "P: ")), p=Phi("PHONE", f.phone))
@@ -600,7 +601,7 @@ def followup_line(ctx: NoteContext) -> None:
         b.line(rng.choice(("RTC in 3 months.", "Follow up in 4-6 weeks.", "Return in 1 year for physical.", "F/u 2 wks.")))
     elif r < 0.6:
         b.line("Appointment with {d} in {dep} on {t}; call {ph} with questions.", d=ctx.doctor(rng.choice(p.specialists)),
-               dep=Phi("DEPARTMENT", rng.choice(p.specialists).department), t=ctx.date_phi(ctx.days(7, 90), "short"),
+               dep=department_field(rng.choice(p.specialists).department), t=ctx.date_phi(ctx.days(7, 90), "short"),
                ph=Phi("PHONE", ctx.facility.phone))
     elif r < 0.8:
         b.line("Will see {h} back at {f} in {w} weeks.", h="him" if ctx.he == "he" else "her", f=ctx.hospital(), w=str(rng.randint(2, 12)))
@@ -616,7 +617,7 @@ def signature(ctx: NoteContext) -> None:
         b.line("_" * rng.choice((20, 30, 40)))
         b.line("{d}", d=ctx.doctor(a, "signature"))
         if rng.random() < 0.2:
-            b.line("{dep}", dep=Phi("DEPARTMENT", a.department))
+            b.line("{dep}", dep=department_field(a.department))
     elif form == 1:
         b.line("Electronically signed by {d} on {t} at {h}:{m:02d}".replace("{m:02d}", f"{rng.randint(0, 59):02d}"),
                d=ctx.doctor(a, "signature"), t=ctx.date_phi(signed_at), h=str(rng.randint(7, 22)))
@@ -730,7 +731,7 @@ SNIPPETS: Dict[str, Callable[[NoteContext], None]] = {
     "USERNAME": lambda c: c.b.line(c.rng.choice(("Entered by: {u}", "Last edited by {u}", "Note author ID: {u}")), u=Phi("USERNAME", c.author.username)),
     "PROFESSION": lambda c: c.b.line(c.rng.choice(("Occupation: {j}", "Works as a {j}.")), j=Phi("PROFESSION", c.patient.profession)),
     "ROOM": lambda c: c.b.line(c.rng.choice(("Room: {r}", "Bed {r}", "Rm {r}", "Transferred to room {r}.")), r=Phi("ROOM", c.sur.room())),
-    "DEPARTMENT": lambda c: c.b.line(c.rng.choice(("Referred to {d}.", "Service: {d}", "Consult requested from {d}.")), d=Phi("DEPARTMENT", c.sur.department())),
+    "DEPARTMENT": lambda c: c.b.line(c.rng.choice(("Referred to {d}.", "Service: {d}", "Consult requested from {d}.")), d=Phi("DEPARTMENT", c.sur.department(named=True))),
     "HOSPITAL": lambda c: c.b.line(c.rng.choice(("Prior records requested from {h}.", "Outside records from {h} reviewed.")), h=c.hospital(c.world.facility())),
     "ORGANIZATION": lambda c: (c.b.line(c.rng.choice(("Services arranged through {o}.", "Referral faxed to {o}.")), o=Phi("ORGANIZATION", c.sur.organization("agency")))
                                if c.rng.random() < 0.3 else _snippet_third_party(c)),

@@ -141,6 +141,8 @@ LITTLE_WORDS = ("Acorns", "Sprouts", "Explorers", "Lambs", "Stars", "Feet", "Lea
 #: fields of the programs and centres inside a hospital that are named as departments ("Structural Heart Program")
 PROGRAM_FIELDS = ("Structural Heart", "Advanced Heart Failure", "Memory Disorders", "Comprehensive Epilepsy", "Bariatric Surgery",
                   "Healthy Weight", "Complex Care", "Movement Disorders", "Transitional Care", "Lung Nodule", "Limb Preservation")
+#: a ward's kind after a name and floor ("Hartwell 4 Telemetry", "Ashgrove 6 West")
+WARD_KINDS = ("Telemetry", "West", "East", "North", "South", "Medical", "Surgical", "Oncology", "Med-Surg", "Step-Down", "Ortho")
 #: words that begin hospital and church-founded names and are also ordinary words ("MERCY RIDGE MEDICAL CENTER")
 VIRTUE_WORDS = ("Mercy", "Providence", "Trinity", "Good Shepherd", "Good Samaritan", "Sacred Heart", "Hope", "Grace", "Bethany",
                 "Covenant", "Unity", "Harmony", "Liberty", "Pioneer", "Valley", "Summit", "Frontier", "Heritage", "Advocate")
@@ -300,13 +302,13 @@ class Surrogates:
         # keep single tokens free of Faker's occasional titles
         first = first.split()[0].strip(".,") if locale not in ("ko",) else first
         r = rng.random()
-        if r < 0.035:
-            last = f"{last}-{self._base_name(locale, sex)[1].split()[-1]}"
-        elif r < 0.055:
-            last = rng.choice(APOSTROPHE_LAST)
-        elif r < 0.075 and locale in PARTICLES and " " not in last:
-            last = rng.choice(PARTICLES[locale]) + last
+        if r < 0.09:  # double-barrelled names are common in hand-written notes (Okonjo-Whitfield, Ngata-Brooks)
+            last = f"{last}-{self._base_name(rng.choice((locale, 'en_US', 'en_GB')), sex)[1].split()[-1]}"
         elif r < 0.11:
+            last = rng.choice(APOSTROPHE_LAST)
+        elif r < 0.13 and locale in PARTICLES and " " not in last:
+            last = rng.choice(PARTICLES[locale]) + last
+        elif r < 0.165:
             last = rng.choice(WORD_LAST)
         if rng.random() < 0.045:
             first = rng.choice(WORD_FIRST[sex])
@@ -678,16 +680,25 @@ class Surrogates:
         """An invented one-word place-like proper name: Willowmere, Coldstream, Ashgrove."""
         return self.rng.choice(PLACE_HEADS) + self.rng.choice(PLACE_TAILS)
 
-    def department(self) -> str:
-        """A department; some named for a donor ("Halvorsen Family Newborn Intensive Care Unit") or called a program."""
+    def department(self, named: Optional[bool] = None) -> str:
+        """A hospital department, generic half the time (``Cardiology``, ``NICU``: not PHI, see
+        :func:`department_field`), otherwise a named unit, which is PHI: one named for a donor
+        (``Halvorsen Family Newborn Intensive Care Unit``), a wing or floor (``Hartwell 4 Telemetry``)
+        or a named institute (``Adelstein Voice and Swallowing Institute``)."""
         rng = self.rng
         dept = rng.choice(DEPARTMENTS)
-        x = rng.random()
-        if x < 0.08:
-            return f"{self.us.last_name()} {rng.choice(('Family ', ''))}{dept}"
-        if x < 0.14:
-            return f"{rng.choice(PROGRAM_FIELDS)} {rng.choice(('Program', 'Center', 'Clinic', 'Service'))}"
-        return dept
+        if named is None:
+            named = rng.random() < 0.5
+        if not named:
+            return dept if rng.random() < 0.8 else f"{rng.choice(PROGRAM_FIELDS)} {rng.choice(_PROGRAM_KINDS)}"
+        donor = self.us.last_name()
+        return weighted(rng, [
+            (f"{donor} {rng.choice(('Family ', ''))}{dept}", 3),
+            (f"{rng.choice((donor, self.place_name()))} {rng.randint(2, 9)} {rng.choice(WARD_KINDS)}", 2),
+            (f"{donor} {rng.choice(('Pavilion', 'Hall', 'Wing', 'Tower', 'Unit'))}", 1),
+            (f"{donor} {rng.choice(PROGRAM_FIELDS)} {rng.choice(('Program', 'Center', 'Institute'))}", 1.5),
+            (f"{self.place_name()} {rng.choice(('Ward', 'Unit', 'House'))}", 0.7),
+        ])  # type: ignore[return-value]
 
     def room(self) -> str:
         rng = self.rng
@@ -933,6 +944,17 @@ class Surrogates:
                 (f"{rng.choice(string.ascii_uppercase)}{rng.choice(string.ascii_uppercase)}{rng.randint(10**4, 10**6)}", 1),
             ],
         )  # type: ignore[return-value]
+
+
+def department_field(name: str) -> Field:
+    """A department in a note: a named unit is DEPARTMENT; a generic one (``Cardiology``,
+    ``EMERGENCY DEPARTMENT``, ``Heart Failure Program``) is plain text, as the i2b2-style rules
+    in ``tests/fixtures/ood_notes/README.md`` annotate it."""
+    return name if name.lower() in _GENERIC_DEPARTMENTS else Phi("DEPARTMENT", name)
+
+
+_PROGRAM_KINDS = ("Program", "Center", "Clinic", "Service")
+_GENERIC_DEPARTMENTS = {d.lower() for d in DEPARTMENTS} | {f"{f} {k}".lower() for f in PROGRAM_FIELDS for k in _PROGRAM_KINDS}
 
 
 def initials_of(name: str) -> str:
