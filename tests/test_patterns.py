@@ -155,6 +155,12 @@ SHAPED = [
     ("hx w/d seizure 2019.", "2019", "DATE"),
     ("112-0042  | MCR  | 74  | F   | referral", "74", "AGE"),
     ("Subject\tSex\tAge\nKSA\tF\t81\tHF clinic", "81", "AGE"),
+    ("Recipient: WARSAME, Hodan    MRN MLR 2048-6631    DOB", "MLR 2048-6631", "MEDICALRECORD"),
+    ("Age: 19 months     MRN CB 551 0298\nLegal guardian", "CB 551 0298", "MEDICALRECORD"),
+    ("350 mg drawn, lot 7JX41N06, exp 2027-03\nin NaCl", "2027-03", "DATE"),
+    ("sudden death at 49 while swimming (1998, Nafplio, Greece)", "1998", "DATE"),
+    ("at the langar for Lohri on Jan 13", "Lohri", "DATE"),
+    ("Boise, ID 83702", "83702", "ZIP"),
 ]
 
 NOT_PHI = [
@@ -180,6 +186,7 @@ NOT_PHI = [
     "Weight 150lbs; COVID-19 neg; O2 2L; I/O 1200/950; ref 20251103 pending; LOINC 2160-0.",
     "Pain 3/10 (from 8/10); pain 6/10 since 4/10 yesterday.",
     "BNP\t778\t949\t1500; Na | 138 | Mon | 12 | 14 |; march to the ER; in dec.",
+    "ClinVar Variation ID 42540; IRB 2025-0417; MRN pending.",
 ]
 
 
