@@ -480,6 +480,8 @@ def test_logs_of_initials_fill_histories_and_named_departments(notes600):
     # initials at the end of a table row or a note to file
     line_end_initials = [x for n in notes600 for x, after in cells(n, "DOCTOR") if re.fullmatch(r"[A-Z]{2,3}", x) and after in ("\n", "")]
     assert len(line_end_initials) >= 10
+    padded = [n for n in notes600 for s in n.spans if s.label == "DOCTOR" and re.search(r"^ \d\d:\d\d  .*\S {3,}$", n.text[: s.start].rsplit("\n", 1)[-1])]
+    assert len(padded) >= 5  # a timed record's lines signed in a column (" 08:14  Time-out.      LFS")
     screening = [n for n in notes600 if re.search(r"Subj ID.*Init.*Age", n.text)]
     assert screening and all(any(re.fullmatch(r"[A-Z]{2,3}", x) for x, _ in cells(n, "PATIENT")) for n in screening)
     assert all(cells(n, "AGE") for n in screening)

@@ -172,7 +172,17 @@ def visit_log(ctx: NoteContext) -> None:
     staff = _staff_initials(ctx, rng.randint(1, 3))
     who = rng.choice(("Seen by", "Staff", "Init", "By", "RN", "Initials", "EP"))
     b.blank()
-    if rng.random() < 0.5:  # monthly weights
+    variant = rng.random()
+    if variant < 0.2:  # range of motion: "extension/flexion" pairs that look like dates and are not
+        b.line(rng.choice(("AROM (degrees, ext/flex)", "Goniometry", "ROM log")))
+        b.line(sep.join(("Date", "MCP", "PIP", "DIP", "TAM", rng.choice(("Tester", who)))))
+        day = ctx.days(-40, -14)
+        for _ in range(rng.randint(2, 5)):
+            pairs = [f"{rng.choice(('--', str(rng.randint(0, 40))))}/{rng.randint(40, 95)}" for _ in range(3)]
+            b.line("{d}" + sep + sep.join(pairs + [str(rng.randint(60, 260))]) + sep + "{i}",
+                   d=Phi("DATE", format_date(day, rng.choice(("mmddyy", "md")))), i=Phi("DOCTOR", rng.choice(staff)))
+            day += dt.timedelta(days=rng.randint(5, 9))
+    elif variant < 0.6:  # monthly weights
         b.line(rng.choice(("WEIGHT LOG", "Supervised weight visits", "Monthly weights")))
         b.line(sep.join(("Month", "Weight (lb)", "BMI", who)))
         day = ctx.days(-300, -150)
@@ -236,6 +246,39 @@ def fill_history(ctx: NoteContext) -> None:
         if with_npi:
             b.emit(" ({npi})", npi=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))))
         b.add("\n")
+
+
+#: events of a timed record (anaesthesia, procedure, resuscitation, IV team), PHI-free
+TIMED_EVENTS = ("Monitors on, baseline VS obtained.", "Time-out completed.", "Induction, airway secured.", "Incision.",
+                "Antibiotic given.", "Propofol infusion started.", "BP 86/48, phenylephrine 100 mcg.", "Tourniquet up.",
+                "Tourniquet down.", "Specimen to pathology.", "Closure started.", "Dressing applied.", "Emergence, extubated.",
+                "Report given to receiving RN.", "IV 20G L hand, 1st attempt.", "Labs drawn and sent.", "Foley placed.",
+                "Pt repositioned, skin intact.", "Desat to 88%, jaw thrust, O2 up.", "Rhythm check, sinus.", "Glucose 142.",
+                "Fluid bolus 500 mL started.", "Pain 6/10, hydromorphone 0.5 mg IV.", "Warm blanket applied.", "Family updated.")
+
+
+def timed_log(ctx: NoteContext) -> None:
+    """A timed record whose lines end with the initials of whoever wrote them, padded to a column
+    (``08:14  Time-out #2.       LFS``), also ``(AQH)`` after an act and ``by TW``; the initials are DOCTOR."""
+    rng, b = ctx.rng, ctx.b
+    staff = _staff_initials(ctx, rng.randint(2, 3))
+    b.blank()
+    b.line(rng.choice(("INTRAOPERATIVE RECORD", "Anesthesia timeline", "EVENT LOG", "Procedure log", "IV team / events", "Timeline")))
+    t = dt.datetime(2000, 1, 1, rng.randint(6, 20), rng.randint(0, 59))
+    width = rng.choice((52, 60, 64))
+    for event in rng.sample(TIMED_EVENTS, k=rng.randint(4, 9)):
+        t += dt.timedelta(minutes=rng.randint(2, 25))
+        who = Phi("DOCTOR", rng.choice(staff))
+        form = rng.random()
+        if form < 0.6:  # initials at the end, padded to a column
+            b.line(f" {t:%H:%M}  " + event.ljust(width) + "{i}", i=who)
+        elif form < 0.8:
+            opener = rng.choice((" (", " - ", " by "))
+            b.line(f" {t:%H:%M}  " + event.rstrip(".") + opener + "{i}" + (")" if opener == " (" else "") + ".", i=who)
+        elif form < 0.9:  # a hand-off between two of them
+            b.line(f" {t:%H:%M}  " + rng.choice(("Relief: ", "Handoff ", "Care transferred ")) + "{a} -> {c}", a=who, c=Phi("DOCTOR", rng.choice(staff)))
+        else:
+            b.line(f" {t:%H:%M}  " + event)
 
 
 def dictation_block(ctx: NoteContext) -> None:
@@ -348,6 +391,8 @@ def ed_triage(ctx: NoteContext, forced: Sequence[str]) -> None:
         say(ctx, rng.choice(("placed in rm {r}", "to ed bed {r}", "rm {r}", "moved to hall bed {r}")) + "\n", r=Phi("ROOM", ctx.sur.room()))
     if rng.random() < 0.6:
         say(ctx, rng.choice(("{d} aware", "{d} at bedside", "ekg shown to {d}", "{d} notified of vs")) + "\n", d=ctx.doctor(kind="terse"))
+    if rng.random() < 0.2:
+        timed_log(ctx)
     extras_block(ctx, forced)
     b.blank()
     say(ctx, rng.choice(("{n}", "triage rn: {n}", "-- {n}", "{n} / {u}")) + "\n", n=ctx.sur.doctor_name(_nurse(ctx).person, "nurse"),
@@ -412,6 +457,8 @@ def nursing_note(ctx: NoteContext, forced: Sequence[str]) -> None:
     if rng.random() < 0.5:
         b.line(rng.choice(("SBAR: S- stable B- see hx A- no acute changes R- cont poc", "plan: cont to monitor, fall precautions",
                            "i/o this shift 1400/1100", "goals: pain <4/10, ambulate tid")))
+    if rng.random() < 0.2:
+        timed_log(ctx)
     extras_block(ctx, forced)
     b.blank()
     say(ctx, rng.choice(("{n}", "-{n}", "signed: {n}", "{n} {t}")) + "\n", n=ctx.sur.doctor_name(_nurse(ctx).person, "nurse"), t=_clock(ctx))
@@ -540,6 +587,8 @@ def operative_report(ctx: NoteContext, forced: Sequence[str]) -> None:
     if rng.random() < 0.5:
         say(ctx, rng.choice(("The family ({r} {n}) was updated in the waiting room.\n", "Spoke with {r}, {n}, after the case.\n")),
             r=p.relation, n=ctx.sur.relative_name(p.relative))
+    if rng.random() < 0.3:
+        timed_log(ctx)
     _extras_and_sign(ctx, forced)
 
 
