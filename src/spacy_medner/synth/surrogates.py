@@ -568,6 +568,7 @@ class Surrogates:
         """A SYNTHETIC hospital with its address and contacts."""
         rng, us = self.rng, self.us
         last, city, first = us.last_name(), us.city(), us.first_name()
+        place = self.place_name()
         name, short = weighted(
             rng,
             [
@@ -584,6 +585,7 @@ class Surrogates:
                 ((f"{rng.choice(VIRTUE_WORDS)} {rng.choice(PLACE_WORDS)} Medical Center", ""), 1),
                 ((f"{rng.choice(VIRTUE_WORDS)} {city} General Hospital", ""), 0.5),
                 ((f"{rng.choice(VIRTUE_WORDS)} Hospital", ""), 0.5),
+                ((f"Hôpital {rng.choice(('Saint-', 'Sainte-', 'du Sacré-Cœur-de-', 'de '))}{place}", place), 0.3),
             ],
         )  # type: ignore[misc]
         if rng.random() < 0.35:  # an outpatient practice or clinic: i2b2 tags these HOSPITAL too
@@ -595,7 +597,8 @@ class Surrogates:
                                "Nursing and Rehabilitation Center", "Skilled Nursing Facility", "Clinic", "Health Clinic", "Counseling Center",
                                "Imaging Center", "Reference Lab", "Dermatopathology Lab", "Diagnostics", "Heart Clinic", "Dermatology Associates",
                                "Digestive Health, P.C.", "Pediatrics, P.A.", "Surgery Center", "Endoscopy Center", "Sleep Center", "Cancer Center",
-                               "Hearing & Balance Clinic", "Vein Clinic", "Wound Care Center", "Lab", "Radiology", "Dialysis"))
+                               "Hearing & Balance Clinic", "Vein Clinic", "Wound Care Center", "Lab", "Radiology", "Dialysis",
+                               "Reference Laboratory", "Genomics Laboratory", "Immunohematology Reference Laboratory", "Hand & Upper Extremity Therapy"))
             name, short = f"{proper} {kind}", f"{proper}"
         if not short:  # the virtue-word names: the name without its kind
             short = " ".join(name.split()[:2])
@@ -634,6 +637,7 @@ class Surrogates:
                     (f"{us.last_name()} Health Plan", 2),
                     (f"{self.state(abbr=False)} Blue Shield", 2),
                     (f"{us.last_name()} Mutual", 1),
+                    (f"{self.place_name()} Mutual Health", 0.5),
                     (f"{us.city()} Health Alliance", 1),
                     (f"{us.company()} Insurance", 1),
                 ],
@@ -646,6 +650,7 @@ class Surrogates:
                     (f"{us.last_name()} Home Care", 2),
                     (f"{us.city()} Council on Aging", 1),
                     (f"{us.last_name()} Hospice", 1),
+                    (f"{self.place_name()} {rng.choice(('Hospice', 'Home Health', 'Visiting Nurses'))} of the {rng.choice(('Foothills', 'Valley', 'Coast', 'Lakes', 'Plains'))}", 0.6),
                 ],
             )  # type: ignore[return-value]
         if rng.random() < 0.09:  # a third party named as an employer
@@ -660,6 +665,8 @@ class Surrogates:
                 (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)} {rng.choice(EMPLOYER_KINDS)}", 1),
                 (f"Little {rng.choice(LITTLE_WORDS)} {rng.choice(('Daycare', 'Preschool', 'Learning Center'))}", 0.5),
                 (f"{us.last_name()} & {us.last_name()}", 1),
+                (f"{us.last_name()} & {us.last_name()}, {rng.choice(('APC', 'LLP', 'PLLC', 'P.C.'))}", 0.3),
+                (f"Port of {self.place_name()} {rng.choice(('Container Terminal', 'Marine Terminal', 'Authority'))}", 0.2),
                 (f"{us.last_name()} & Sons {rng.choice(EMPLOYER_KINDS)}", 0.3),
                 (f"{us.last_name()} {rng.choice(EMPLOYER_KINDS)} {rng.choice(('plc', 'Ltd', 'LLC', 'Inc.', 'Co.'))}", 0.4),
                 (self.brand(), 1.2),
