@@ -587,7 +587,7 @@ def operative_report(ctx: NoteContext, forced: Sequence[str]) -> None:
     if rng.random() < 0.5:
         say(ctx, rng.choice(("The family ({r} {n}) was updated in the waiting room.\n", "Spoke with {r}, {n}, after the case.\n")),
             r=p.relation, n=ctx.sur.relative_name(p.relative))
-    if rng.random() < 0.3:
+    if rng.random() < 0.5:
         timed_log(ctx)
     _extras_and_sign(ctx, forced)
 

@@ -62,6 +62,18 @@ DISTRACTORS: Tuple[str, ...] = (
     "Poison Help line number given.", "Quitline 1-800-QUIT-NOW offered.", "Advised NHS 111 out of hours.", "Veterans Crisis Line: 988, press 1.",
     "Reviewed with the oncology nurse navigator.", "The MDS coordinator completed sections A and Z.", "Peer recovery specialist to call weekly.",
     "The athletic trainer was present.", "Front-desk supervisor notified.", "Whole Health coach referral placed.", "Admitted to PICU for observation.",
+    # languages and peoples as notes write them: not PATIENT or COUNTRY
+    "Interpreter: Hmong, in person.", "Language: Tagalog (caller English).", "Punjabi used, son interpreting.", "Somali staff interpreter present.",
+    "Armenian (Western) interpreter by video.", "Race/Sex: Malay / M.", "Preferred language: Amharic.", "Dari interpreter requested for next visit.",
+    "Speaks Yoruba and English.", "Haitian Creole interpreter via phone.", "Navajo-speaking grandmother present.", "Karen and Burmese spoken at home.",
+    # credentials, time zones and eponymous tests with hyphens: not DOCTOR, USERNAME or ORGANIZATION
+    "Signed 15:27 ET.", "Results released 09:02 PT.", "Reviewed by the laboratory director (PhD, FACMG, DABMGG).", "Credentials: MS, CCC-SLP.",
+    "Semmes-Weinstein 4.31 at the ulnar digits.", "Schmitt-Thompson protocol, after-hours version.", "Kellgren-Lawrence grade 2.",
+    "Cockcroft-Gault CrCl 38 mL/min.", "Mini-Cog 3/5.", "Berg 41/56, TUG 18 s.", "Katz ADL 5/6.", "Apfel score 3 -> dexamethasone + ondansetron.",
+    # blood bank and genomics vocabulary: not names or IDs
+    "Antibody screen positive, anti-Jk(a) (Kidd) identified.", "ABO/Rh O pos, DAT negative.", "Phenotype Jk(a-b+), Fy(a+b-).",
+    "Variant c.1504C>T (p.Arg502Trp) in MYBPC3, GRCh38.", "ClinVar and gnomAD reviewed; ACMG criteria PS4, PM2.", "Panel of 121 genes, NGS + del/dup.",
+    "ROM ext/flex: MCP 45/80, PIP 30/85, DIP 5/45.", "Sacubitril/valsartan 24/26 mg BID.", "Nurse line open 24/7.",
 )
 
 #: terse nursing / triage shorthand, all lower case, no PHI

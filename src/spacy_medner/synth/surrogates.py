@@ -160,7 +160,8 @@ LOCAL_BUSINESSES = ("Feed & Seed", "Coffee", "Hardware", "Diner", "Auto Body", "
 CREDENTIALS = ("LCSW", "LICSW", "MSW", "CPhT", "PharmD", "PharmD, BCPS", "PMHNP-BC", "FNP-C", "FNP-BC", "NNP-BC", "AGACNP-BC", "CNM", "CRNA",
                "RD, LDN", "PT, DPT", "OTR/L", "SLP", "CCC-SLP", "Au.D., CCC-A", "LMHC", "LPC", "PsyD", "PhD", "RGN", "BSN, RN", "MSN, RN",
                "CCHT", "RRT", "EMT-P", "MD, FACC", "MD, FACS", "MBBS", "MBChB", "MRCP", "FRACP", "DDS", "DMD", "OD", "DPM", "CGC", "MS, CGC",
-               "RN, CDE", "CNS", "APRN", "PA", "LPN", "CNA", "MA")
+               "RN, CDE", "CNS", "APRN", "PA", "LPN", "CNA", "MA", "PhD, FACMG", "PhD, DABMGG", "MS, CCC-SLP", "OTR/L, CHT", "COTA/L",
+               "FP-C, CCP", "RN, CRNI", "MLS(ASCP)", "CRNA, APRN", "RRT-NPS", "C-NPT, RN", "RT(R)")
 
 MONTHS = tuple(calendar.month_name)[1:]
 MONTH_ABBR = tuple(calendar.month_abbr)[1:]
