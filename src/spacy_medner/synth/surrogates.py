@@ -692,7 +692,7 @@ class Surrogates:
         """A hospital department, generic half the time (``Cardiology``, ``NICU``: not PHI, see
         :func:`department_field`), otherwise a named unit, which is PHI: one named for a donor
         (``Halvorsen Family Newborn Intensive Care Unit``), a wing or floor (``Hartwell 4 Telemetry``)
-        or a named institute (``Adelstein Voice and Swallowing Institute``)."""
+        or a named institute (``Mayer Limb Preservation Institute``)."""
         rng = self.rng
         dept = rng.choice(DEPARTMENTS)
         if named is None:
@@ -956,7 +956,7 @@ class Surrogates:
 
 def department_field(name: str) -> Field:
     """A department in a note: a named unit is DEPARTMENT; a generic one (``Cardiology``,
-    ``EMERGENCY DEPARTMENT``, ``Heart Failure Program``) is plain text, as the i2b2-style rules
+    ``EMERGENCY DEPARTMENT``, ``Advanced Heart Failure Program``) is plain text, as the i2b2-style rules
     in ``tests/fixtures/ood_notes/README.md`` annotate it."""
     return name if name.lower() in _GENERIC_DEPARTMENTS else Phi("DEPARTMENT", name)
 
