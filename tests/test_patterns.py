@@ -161,6 +161,9 @@ SHAPED = [
     ("sudden death at 49 while swimming (1998, Nafplio, Greece)", "1998", "DATE"),
     ("at the langar for Lohri on Jan 13", "Lohri", "DATE"),
     ("Boise, ID 83702", "83702", "ZIP"),
+    ("worsening hearing since his 50s and tinnitus", "50s", "AGE"),
+    ("visited over New Year; he is well", "New Year", "DATE"),
+    ("Adalimumab May 2O24 to 0ct 2025: no response", "0ct 2025", "DATE"),
 ]
 
 NOT_PHI = [
@@ -186,7 +189,7 @@ NOT_PHI = [
     "Weight 150lbs; COVID-19 neg; O2 2L; I/O 1200/950; ref 20251103 pending; LOINC 2160-0.",
     "Pain 3/10 (from 8/10); pain 6/10 since 4/10 yesterday.",
     "BNP\t778\t949\t1500; Na | 138 | Mon | 12 | 14 |; march to the ER; in dec.",
-    "ClinVar Variation ID 42540; IRB 2025-0417; MRN pending.",
+    "ClinVar Variation ID 42540; IRB 2025-0417; MRN pending; since his last visit; by their 3rd visit.",
 ]
 
 

@@ -487,6 +487,8 @@ def test_logs_of_initials_fill_histories_and_named_departments(notes600):
     assert all(cells(n, "AGE") for n in screening)
     prescribers = [x for n in notes600 if "PRESCRIBER" in n.text for x, _ in cells(n, "DOCTOR")]
     assert sum(bool(re.fullmatch(r"[A-Z'-]+( [A-Z'-]+)* [A-Z]", x)) for x in prescribers) >= 3
+    equipment = [n for n in notes600 if re.search(r"^Item.+Vendor", n.text, re.M)]
+    assert equipment and all(cells(n, "ORGANIZATION") and cells(n, "DEVICE") for n in equipment)
     departments = _surfaces(notes600, "DEPARTMENT")
     generic = {d.lower() for d in DEPARTMENTS}
     assert len(departments) >= 20 and not [d for d in departments if d.lower() in generic]
@@ -503,3 +505,14 @@ def test_hl7_messages_annotate_components_as_the_fixtures_do(notes600):
         assert any(label == "PATIENT" and "^" in text for text, label in spans)
         assert any(label == "DATE" and re.fullmatch(r"\d{12}|\d{14}", text) for text, label in spans)
         assert not any(text.startswith("^") or text.endswith("^") for text, _ in spans)
+
+
+def test_foreign_addresses_have_no_padded_parts():
+    """Faker's en_IN has a city with a trailing space ("Khora "); a PHI surface must not carry it."""
+    from spacy_medner.synth.surrogates import Surrogates
+
+    sur = Surrogates(3, random.Random(3))
+    parts = [part for _ in range(3000) for part in sur.foreign_address()]
+    assert all(part == part.strip() for part in parts)
+    sur._foreign_address = lambda: ("Khora ", " Uttar Pradesh", "110 001 ", "India")  # what Faker can hand back
+    assert sur.foreign_address() == ("Khora", "Uttar Pradesh", "110 001", "India")

@@ -97,9 +97,9 @@ def address_sentence(ctx: NoteContext, terse: bool = False) -> None:
 def table_block(ctx: NoteContext) -> None:
     """Labs, vitals or medications as a pipe, tab or aligned-space table (PHI: the dates, sometimes a collector)."""
     rng, b = ctx.rng, ctx.b
-    kind: int = weighted(rng, [(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 0.5), (6, 0.5)])  # type: ignore[assignment]
+    kind: int = weighted(rng, [(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 0.5), (6, 0.5), (7, 0.5)])  # type: ignore[assignment]
     if kind >= 4:
-        (visit_log, screening_log, fill_history)[kind - 4](ctx)
+        (visit_log, screening_log, fill_history, equipment_list)[kind - 4](ctx)
         return
     sep = rng.choice((" | ", "|", "\t", "  "))
     edge = sep.strip() == "|" and rng.random() < 0.5
@@ -246,6 +246,25 @@ def fill_history(ctx: NoteContext) -> None:
         if with_npi:
             b.emit(" ({npi})", npi=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))))
         b.add("\n")
+
+
+#: home equipment a vendor delivers, with a serial or asset number
+EQUIPMENT = ("Semi-electric hospital bed", "Alternating-pressure mattress", "Oxygen concentrator 5 L", "Portable O2 cylinders (E)",
+             "Rolling walker", "Shower chair", "Bedside commode", "CPAP with heated humidifier", "Nebulizer", "Wheelchair 18 in",
+             "Hoyer lift", "Infusion pump", "Suction machine", "Pulse oximeter")
+
+
+def equipment_list(ctx: NoteContext) -> None:
+    """Home equipment in a tab or pipe table: vendor (ORGANIZATION), serial (DEVICE), delivery date."""
+    rng, b = ctx.rng, ctx.b
+    sep = rng.choice(("\t", " | ", "  "))
+    vendors = [ctx.sur.organization("dme") for _ in range(rng.randint(1, 3))]
+    b.blank()
+    b.line(rng.choice(("DME / equipment in the home", "EQUIPMENT", "Durable medical equipment")))
+    b.line(sep.join(("Item", "Vendor", rng.choice(("Serial/asset", "Serial", "Asset #")), "Delivered")))
+    for item in rng.sample(EQUIPMENT, k=rng.randint(2, 5)):
+        b.line(item + sep + "{v}" + sep + "{d}" + sep + "{t}", v=Phi("ORGANIZATION", rng.choice(vendors)),
+               d=Phi("DEVICE", ctx.sur.device_id()), t=Phi("DATE", format_date(ctx.days(-60, 0), rng.choice(("mmddyyyy", "mdyy", "md")))))
 
 
 #: events of a timed record (anaesthesia, procedure, resuscitation, IV team), PHI-free

@@ -505,11 +505,15 @@ class Surrogates:
             if x < 0.3 and not any(u in s for u in ("Apt.", "Suite")):
                 unit = rng.choice(STREET_UNITS).format(n=rng.randint(1, 499), k=rng.randint(1, 9), o=_ordinal(rng.randint(1, 6)),
                                                        L=rng.choice("ABCDEFGH"))
-                s = f"{s}{rng.choice((', ', ', ', ' '))}{unit}"
+                s = f"{s}{rng.choice((', ', ', ', ' '))}{unit}" if rng.random() < 0.8 else f"{unit}, {s}"  # "Level 2, 40 Logan Vale Street"
         return s.upper() if rng.random() < 0.08 else s
 
     def foreign_address(self) -> Tuple[str, str, str, str]:
         """A Canadian, Australian, British, Irish, Indian or New Zealand (city, province or state or "", postcode, country)."""
+        city, state, postcode, country = self._foreign_address()
+        return city.strip(), state.strip(), postcode.strip(), country  # some Faker locales pad their city names
+
+    def _foreign_address(self) -> Tuple[str, str, str, str]:
         rng = self.rng
         where = rng.choice(("CA", "CA", "AU", "AU", "GB", "IE", "IN", "NZ"))
         if where == "IN":
@@ -599,7 +603,8 @@ class Surrogates:
                                "Imaging Center", "Reference Lab", "Dermatopathology Lab", "Diagnostics", "Heart Clinic", "Dermatology Associates",
                                "Digestive Health, P.C.", "Pediatrics, P.A.", "Surgery Center", "Endoscopy Center", "Sleep Center", "Cancer Center",
                                "Hearing & Balance Clinic", "Vein Clinic", "Wound Care Center", "Lab", "Radiology", "Dialysis",
-                               "Reference Laboratory", "Genomics Laboratory", "Immunohematology Reference Laboratory", "Hand & Upper Extremity Therapy"))
+                               "Reference Laboratory", "Genomics Laboratory", "Immunohematology Reference Laboratory", "Hand & Upper Extremity Therapy",
+                               "Skin Cancer Clinic", "Recovery Clinic", "Skin & Melanoma Clinic", "Family Medical Centre", "Avian & Exotic Clinic"))
             name, short = f"{proper} {kind}", f"{proper}"
         if not short:  # the virtue-word names: the name without its kind
             short = " ".join(name.split()[:2])
