@@ -164,6 +164,18 @@ SHAPED = [
     ("worsening hearing since his 50s and tinnitus", "50s", "AGE"),
     ("visited over New Year; he is well", "New Year", "DATE"),
     ("Adalimumab May 2O24 to 0ct 2025: no response", "0ct 2025", "DATE"),
+    ("Brief vom 3. März 2025 an die Hausärztin", "3. März 2025", "DATE"),
+    ("consultation le 2 juillet 2024 à Lyon", "2 juillet 2024", "DATE"),
+    ("dolor desde mayo de 2023, peor", "mayo de 2023", "DATE"),
+    ("Sturz an Heiligabend zu Hause", "Heiligabend", "DATE"),
+    ("visiting family over Golden Week in Osaka", "Golden Week", "DATE"),
+    ("steroid bursts in 2017 and 2020 for asthma", "2020", "DATE"),
+    ("HEADACHES SINCE THE 2015 ROLLOVER", "2015", "DATE"),
+    ("RE: JOHN DOE, 41 YEARS, MALE", "41", "AGE"),
+    ("Sincerely,\nAnna Bell, MD\n\nAB/kt\ncc: file", "AB", "DOCTOR"),
+    ("Sincerely,\nAnna Bell, MD\n\nAB/kt\ncc: file", "kt", "DOCTOR"),
+    ("Unser Zeichen: MK/lr    Fallnummer: 2025", "MK", "DOCTOR"),
+    ("Signed 04/02/2026     QA: Jo Lee, MD     JLK/bt\n", "bt", "DOCTOR"),
 ]
 
 NOT_PHI = [
@@ -190,6 +202,8 @@ NOT_PHI = [
     "Pain 3/10 (from 8/10); pain 6/10 since 4/10 yesterday.",
     "BNP\t778\t949\t1500; Na | 138 | Mon | 12 | 14 |; march to the ER; in dec.",
     "ClinVar Variation ID 42540; IRB 2025-0417; MRN pending; since his last visit; by their 3rd visit.",
+    "IV/po antibiotics x7 days\nN/V improved; gave 2000 and 2500 mg; since the 2000 mL bolus; in the 2020s.",
+    "tet spell resolved; Mai Tran visited; 1 year, male pattern; BP/HR stable\nHR/bp  ok",
 ]
 
 

@@ -1,4 +1,5 @@
-"""The pattern stage: PHI with a shape (email, URL, IP, SSN, phone, ZIP, dates, ages).
+"""The pattern stage: PHI with a shape (email, URL, IP, SSN, phone, ZIP, dates, ages,
+a letter's dictation-reference initials).
 
 Patterns are data, not code: JSON lines shipped in ``spacy_medner/data/phi_patterns.jsonl``
 (and saved with every ``medner`` component, in its ``cfg``), one object per line::
