@@ -176,6 +176,10 @@ SHAPED = [
     ("Sincerely,\nAnna Bell, MD\n\nAB/kt\ncc: file", "kt", "DOCTOR"),
     ("Unser Zeichen: MK/lr    Fallnummer: 2025", "MK", "DOCTOR"),
     ("Signed 04/02/2026     QA: Jo Lee, MD     JLK/bt\n", "bt", "DOCTOR"),
+    ("Time  | By  | Note\n08:10 | KM  | turned q2h, skin intact\n", "KM", "DOCTOR"),
+    ("Hr | Time  | UOP | MAP | Init\n1  | 19:00 | 660 | 61  | WN\n", "WN", "DOCTOR"),
+    ("Stage\tIn\tOut\tResult\tInit\nI\t08:42\t09:35\tclear\tCF\n", "CF", "DOCTOR"),
+    ("12/09/25  OS   5 wk   20/40  14/20   281      ABn\n", "ABn", "DOCTOR"),
 ]
 
 NOT_PHI = [
@@ -203,6 +207,7 @@ NOT_PHI = [
     "BNP\t778\t949\t1500; Na | 138 | Mon | 12 | 14 |; march to the ER; in dec.",
     "ClinVar Variation ID 42540; IRB 2025-0417; MRN pending; since his last visit; by their 3rd visit.",
     "IV/po antibiotics x7 days\nN/V improved; gave 2000 and 2500 mg; since the 2000 mL bolus; in the 2020s.",
+    "Influenza A PCR | 01/12 | NEG\nHep B sAg\t0.2\tNR\nTdap  0.5 mL   lot AC52B   LD\nCulture  2+     GPC\nDate | HR | BP | EP\n",
     "tet spell resolved; Mai Tran visited; 1 year, male pattern; BP/HR stable\nHR/bp  ok",
 ]
 
