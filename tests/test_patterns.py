@@ -10,7 +10,7 @@ from thinc.api import fix_random_seed
 
 import spacy_medner
 from spacy_medner.labels import TYPES
-from spacy_medner.pipeline.patterns import PatternMatcher, default_patterns, ocr_digits, validate_patterns
+from spacy_medner.pipeline.patterns import NOT_PHI as NOT_PHI_LABEL, PatternMatcher, default_patterns, ocr_digits, validate_patterns
 from spacy_medner.tokenizer import clinical_nlp
 
 from .test_pipe_medner import CNN_MODEL
@@ -232,7 +232,7 @@ def test_shaped_phi_is_matched(matcher, tokenizer_nlp, text, value, label):
 @pytest.mark.parametrize("text", NOT_PHI)
 def test_distractors_are_not_matched(matcher, tokenizer_nlp, text):
     doc = tokenizer_nlp(text)
-    assert [(doc[m.start : m.end].text, m.label) for m in matcher(doc)] == []
+    assert [(doc[m.start : m.end].text, m.label) for m in matcher(doc) if m.label != NOT_PHI_LABEL] == []
 
 
 @given(st.text(alphabet="0123456789OoIl/.:- abcXYZ", max_size=40))
@@ -266,6 +266,9 @@ def test_labels_map_to_the_pipes_scheme(tokenizer_nlp):
     by_category = PatternMatcher(default_patterns(), ["CONTACT", "DATE", "NAME"])
     assert [m.label for m in by_category(doc)] == ["CONTACT", "DATE"]
     assert PatternMatcher(default_patterns(), ["Chemical", "Disease"])(doc) == []
+    vitals = tokenizer_nlp("BP 128/84 on 3/4/2022")
+    assert [m.label for m in by_category(vitals)] == [NOT_PHI_LABEL, "DATE"]
+    assert PatternMatcher(default_patterns(), ["Chemical", "Disease"])(vitals) == []  # no PHI label, nothing held out
 
 
 def test_invalid_patterns_are_refused():
@@ -323,6 +326,22 @@ def test_rules_constrain_an_untrained_model_that_finds_nothing():
     found = {(e.text, e.label_) for e in doc.ents}
     assert found == {("2091-03-02", "DATE"), ("alvarez@clinic.example.org", "EMAIL"), ("617-555-0142", "PHONE")}
     assert nlp("no phi here at all").ents == ()
+
+
+def test_not_phi_matches_stay_outside_every_entity():
+    nlp = _pipe_nlp(0, entity_bias=50.0)  # a bias at which the untrained CRF makes every token an entity
+    pipe = nlp.get_pipe("medner")
+    text = "BP 128/84 and VA OD 20/40, IOP 14/22, seen 2091-03-02"
+    held = [(m.start, m.end) for m in pipe.rule_matches(nlp.make_doc(text)) if m.label == NOT_PHI_LABEL]
+    doc = nlp(text)
+    assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22"]
+    for s, e in held:
+        assert all(t.ent_iob_ == "O" for t in doc[s:e])
+        assert not any(sp.start < e and s < sp.end for sp in doc.spans["medner"])
+    assert ("2091-03-02", "DATE") in {(e.text, e.label_) for e in doc.ents}
+    pipe.patterns = [p for p in pipe.patterns if p["label"] != NOT_PHI_LABEL]
+    doc = nlp(text)
+    assert all(any(t.ent_iob_ != "O" for t in doc[s:e]) for s, e in held)
 
 
 def test_patterns_can_be_switched_off():

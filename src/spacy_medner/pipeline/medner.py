@@ -22,7 +22,7 @@ from thinc.types import Floats2d
 from ..labels import DEFAULT_SPANS_KEY
 from ..layers.biluo import B_, I_, L_, U_, boundary_tags, first_tag, n_labels_for_tags, n_tags, tag_names
 from ..layers.crf import CRFLoss, crf_decode_with_confidence
-from .patterns import PatternMatcher, RuleMatch, default_patterns, validate_patterns
+from .patterns import NOT_PHI, PatternMatcher, RuleMatch, default_patterns, validate_patterns
 
 DEFAULT_MEDNER_MODEL = """
 [model]
@@ -385,7 +385,8 @@ class MedNER(TrainablePipe):
 
         Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``).
         When keeping existing entities, their tokens may only be ``O``.  A
-        pattern match's tokens may only take its tags (``U``, or ``B I… L``).
+        pattern match's tokens may only take its tags (``U``, or ``B I… L``), or
+        only ``O`` for a not-PHI pattern.
         Gold tags are always allowed, so training never contradicts the data.
         """
         K = n_tags(len(self.labels))
@@ -403,8 +404,11 @@ class MedNER(TrainablePipe):
                 for ent in doc.ents:
                     mask[ent.start : ent.end, 1:] = False
             for match in rules[i] if rules is not None else ():
-                first = first_tag(label_index[match.label])
                 mask[match.start : match.end] = False
+                if match.label == NOT_PHI:
+                    mask[match.start : match.end, 0] = True
+                    continue
+                first = first_tag(label_index[match.label])
                 if match.end - match.start == 1:
                     mask[match.start, first + U_] = True
                 else:

@@ -6,14 +6,16 @@ Patterns are data, not code: JSON lines shipped in ``spacy_medner/data/phi_patte
 
     {"id": "email", "label": "EMAIL", "pattern": "...regex...", "flags": "i"}
 
-``label`` is an i2b2 2014 TYPE. A pattern with a named group ``phi`` marks only that
-group; the rest of the match is context (``fax: (?P<phi>...)``). Matches run over
+``label`` is an i2b2 2014 TYPE, or ``"O"`` (:data:`NOT_PHI`) for text with a shape that is
+never PHI (``BP 120/80``, a visual acuity ``20/40``): its tokens are then held outside every
+entity. A pattern with a named group ``phi`` marks only that group; the rest of the match is
+context (``fax: (?P<phi>...)``). Matches run over
 ``doc.text``, with letters that OCR reads for digits put back (:func:`ocr_digits`), and are
 mapped to whole tokens. Overlapping matches are resolved longest
 first, then by order in the file, so a more specific pattern listed earlier wins a tie.
 
 The ``medner`` pipe turns each match into decoding constraints (the matched tokens may
-only take the rule's BILUO tags), so the CRF decodes the neighbours consistently and its
+only take the rule's BILUO tags, or only ``O`` for a :data:`NOT_PHI` match), so the CRF decodes the neighbours consistently and its
 entity probabilities stay exact conditional probabilities.
 """
 import re
@@ -26,6 +28,8 @@ from spacy.tokens import Doc
 
 from ..labels import TYPE_TO_CATEGORY
 
+#: the label of a pattern whose matches are never PHI: their tokens may only take the ``O`` tag
+NOT_PHI = "O"
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "x": re.VERBOSE}
 #: a run of digits and date/phone punctuation holding letters that OCR reads for digits (``lO/2l/2O25``)
 _OCR_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl/.:\-]*[OoIl][0-9OoIl/.:\-]*(?![A-Za-z0-9])")
@@ -55,8 +59,8 @@ def validate_patterns(patterns: Iterable[Dict[str, str]]) -> List[Dict[str, str]
         for key in ("id", "label", "pattern"):
             if not isinstance(pat.get(key), str) or not pat[key]:
                 raise ValueError(f"PHI pattern #{i}: missing or empty '{key}'")
-        if pat["label"] not in TYPE_TO_CATEGORY:
-            raise ValueError(f"PHI pattern {pat['id']!r}: label {pat['label']!r} is not an i2b2 TYPE")
+        if pat["label"] not in TYPE_TO_CATEGORY and pat["label"] != NOT_PHI:
+            raise ValueError(f"PHI pattern {pat['id']!r}: label {pat['label']!r} is not an i2b2 TYPE or {NOT_PHI!r}")
         try:
             re.compile(pat["pattern"], _flags(pat.get("flags", "")))
         except re.error as err:
@@ -77,6 +81,8 @@ class PatternMatcher:
 
     A pattern's TYPE maps to the pipe label that is the TYPE itself, else its i2b2
     category (``EMAIL`` -> ``CONTACT``); patterns whose label the pipe lacks are inactive.
+    :data:`NOT_PHI` patterns are active whenever another pattern is (a corpus without PHI
+    labels, such as BC5CDR, has none).
     """
 
     def __init__(self, patterns: Sequence[Dict[str, str]], labels: Sequence[str]) -> None:
@@ -84,9 +90,11 @@ class PatternMatcher:
         self.patterns = validate_patterns(patterns)
         self.active: List[Tuple[int, str, "re.Pattern[str]", str]] = []
         for order, pat in enumerate(self.patterns):
-            label = _pipe_label(pat["label"], label_set)
+            label = NOT_PHI if pat["label"] == NOT_PHI else _pipe_label(pat["label"], label_set)
             if label is not None:
                 self.active.append((order, pat["id"], re.compile(pat["pattern"], _flags(pat.get("flags", ""))), label))
+        if all(label == NOT_PHI for *_, label in self.active):
+            self.active = []  # no PHI label here (e.g. a BC5CDR pipe), so nothing is held out either
 
     def __call__(self, doc: Doc) -> List[RuleMatch]:
         """Non-overlapping matches on ``doc``, in text order."""
