@@ -9,14 +9,15 @@ Patterns are data, not code: JSON lines shipped in ``spacy_medner/data/phi_patte
 ``label`` is an i2b2 2014 TYPE, or ``"O"`` (:data:`NOT_PHI`) for text with a shape that is
 never PHI (``BP 120/80``, a visual acuity ``20/40``): its tokens are then held outside every
 entity. A pattern with a named group ``phi`` marks only that group; the rest of the match is
-context (``fax: (?P<phi>...)``). Matches run over
-``doc.text``, with letters that OCR reads for digits put back (:func:`ocr_digits`), and are
-mapped to whole tokens. Overlapping matches are resolved longest
-first, then by order in the file, so a more specific pattern listed earlier wins a tie.
+context (``fax: (?P<phi>...)``). Matches run over ``doc.text``, with letters that OCR reads
+for digits put back (:func:`ocr_digits`), and are mapped to whole tokens. Overlapping
+matches are resolved longest first, then by order in the file, so a more specific pattern
+listed earlier wins a tie.
 
 The ``medner`` pipe turns each match into decoding constraints (the matched tokens may
-only take the rule's BILUO tags, or only ``O`` for a :data:`NOT_PHI` match), so the CRF decodes the neighbours consistently and its
-entity probabilities stay exact conditional probabilities.
+only take the rule's BILUO tags, or only ``O`` for a :data:`NOT_PHI` match), so the CRF
+decodes the neighbours consistently and its entity probabilities stay exact conditional
+probabilities.
 """
 import re
 from dataclasses import dataclass
