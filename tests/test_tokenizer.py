@@ -37,6 +37,10 @@ def nlp():
         ("PID|1||H00773914^^^HMH^MR~377402281^^^SSA^SS||OYELARAN^TEMITOPE^A^^MRS", "OYELARAN^TEMITOPE^A"),
         ("^FENWICK^OH^44093-2217^USA||(440)555-0187^PRN^PH", "(440)555-0187"),
         ("DATE OF NOTE: NOV 04, 2025@09:12", "NOV 04, 2025"),
+        ("first due ~4/23/26).", "4/23/26"),
+        ("@rrt-team @dwhitacre can u bring bipap", "dwhitacre"),
+        ("ricovero presso l'Ospedale Civile di Sesto", "Ospedale Civile di Sesto"),
+        ("transfert depuis l’Hôpital Nord", "Hôpital Nord"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
@@ -68,7 +72,7 @@ def test_glued_clinical_tokens(nlp, text, tokens):
 
 
 @pytest.mark.parametrize(
-    "text", ["10:30", "1st", "2nd", "3rd", "5th", "1,000", "john@x.com", "www.example.com", "A1234", "2.5"]
+    "text", ["10:30", "1st", "2nd", "3rd", "5th", "1,000", "john@x.com", "www.example.com", "A1234", "2.5", "O'Brien"]
 )
 def test_common_cases_stay_whole(nlp, text):
     assert [t.text for t in nlp(text)] == [text]

@@ -23,6 +23,10 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - ``^`` and ``~``, the component and repetition separators of HL7 v2 messages, anywhere
   (``OYELARAN^TEMITOPE^A`` -> ``OYELARAN ^ TEMITOPE ^ A``), and ``@`` between digits
   (``NOV 04, 2025@09:12``);
+- ``~`` and a handle's ``@`` at the start of a token (``~10/13/25`` -> ``~ 10 / 13 / 25``,
+  ``@dwhitacre`` -> ``@ dwhitacre``); e-mail addresses are kept whole;
+- the apostrophe of an elided article before a capital (``l'Ospedale`` -> ``l ' Ospedale``,
+  ``dell'Ospedale``, ``d'Angers``);
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
   02``, ``MRN4417220``); ``A1234``, ``HbA1c`` and ``T4`` are not split here.
 
@@ -68,8 +72,9 @@ CLINICAL_INFIXES: List[str] = [
     r"\|",
     r"[\^~]",
     r"(?<=[0-9])@(?=[0-9])",
+    r"(?<=[lLdD])['’](?=[A-ZÀ-ÖØ-Þ])",
 ]
-CLINICAL_PREFIXES: List[str] = [r"\|"]
+CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"@(?=[A-Za-z0-9_])"]
 CLINICAL_SUFFIXES: List[str] = [
     r"\|",
     rf"(?<=[0-9][{ALPHA}])\.",
