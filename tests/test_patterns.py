@@ -180,6 +180,13 @@ SHAPED = [
     ("Hr | Time  | UOP | MAP | Init\n1  | 19:00 | 660 | 61  | WN\n", "WN", "DOCTOR"),
     ("Stage\tIn\tOut\tResult\tInit\nI\t08:42\t09:35\tclear\tCF\n", "CF", "DOCTOR"),
     ("12/09/25  OS   5 wk   20/40  14/20   281      ABn\n", "ABn", "DOCTOR"),
+    ("sent 2025-03-04T09:15:00Z to the hub", "2025-03-04T09:15:00Z", "DATE"),
+    ("TC del 5 febbraio: normale", "5 febbraio", "DATE"),
+    ("rivalutare prima di Natale", "Natale", "DATE"),
+    ("simulation 2024-Mar-05, plan approved", "2024-Mar-05", "DATE"),
+    ("BIRTH DATE ....... 03 22 1968   M", "03 22 1968", "DATE"),
+    ("weight up from 2/3 to 2/6 per scale", "2/6", "DATE"),
+    ("Col. Centro, C.P. 44100, Guadalajara", "44100", "ZIP"),
 ]
 
 NOT_PHI = [
@@ -208,6 +215,7 @@ NOT_PHI = [
     "ClinVar Variation ID 42540; IRB 2025-0417; MRN pending; since his last visit; by their 3rd visit.",
     "IV/po antibiotics x7 days\nN/V improved; gave 2000 and 2500 mg; since the 2000 mL bolus; in the 2020s.",
     "Influenza A PCR | 01/12 | NEG\nHep B sAg\t0.2\tNR\nTdap  0.5 mL   lot AC52B   LD\nCulture  2+     GPC\nDate | HR | BP | EP\n",
+    "pain 3/10 to 5/10; PAIN 9/10; abg 7.42/38/88; Name ........ ; sign ________",
     "tet spell resolved; Mai Tran visited; 1 year, male pattern; BP/HR stable\nHR/bp  ok",
 ]
 
@@ -331,10 +339,10 @@ def test_rules_constrain_an_untrained_model_that_finds_nothing():
 def test_not_phi_matches_stay_outside_every_entity():
     nlp = _pipe_nlp(0, entity_bias=50.0)  # a bias at which the untrained CRF makes every token an entity
     pipe = nlp.get_pipe("medner")
-    text = "BP 128/84 and VA OD 20/40, IOP 14/22, seen 2091-03-02"
+    text = "BP 128/84 and VA OD 20/40, IOP 14/22, pain 8/10, abg 7.31/48/58, Name ..... seen 2091-03-02"
     held = [(m.start, m.end) for m in pipe.rule_matches(nlp.make_doc(text)) if m.label == NOT_PHI_LABEL]
     doc = nlp(text)
-    assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22"]
+    assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22", "8/10", "7.31/48/58", "....."]
     for s, e in held:
         assert all(t.ent_iob_ == "O" for t in doc[s:e])
         assert not any(sp.start < e and s < sp.end for sp in doc.spans["medner"])
@@ -342,6 +350,12 @@ def test_not_phi_matches_stay_outside_every_entity():
     pipe.patterns = [p for p in pipe.patterns if p["label"] != NOT_PHI_LABEL]
     doc = nlp(text)
     assert all(any(t.ent_iob_ != "O" for t in doc[s:e]) for s, e in held)
+
+
+def test_a_hold_out_inside_a_word_is_dropped_not_widened(tokenizer_nlp):
+    patterns = [{"id": "any-date", "label": "DATE", "pattern": r"\d{4}"}, {"id": "hold", "label": NOT_PHI_LABEL, "pattern": "ith"}]
+    doc = tokenizer_nlp("Smith 2020")
+    assert [(doc[m.start : m.end].text, m.label) for m in PatternMatcher(patterns, TYPES)(doc)] == [("2020", "DATE")]
 
 
 def test_patterns_can_be_switched_off():

@@ -113,7 +113,7 @@ class PatternMatcher:
         matches: List[RuleMatch] = []
         for start, end, _, rule_id, label in found:
             span = doc.char_span(start, end, alignment_mode="contract")
-            if span is None or not span.text.strip():
+            if (span is None or not span.text.strip()) and label != NOT_PHI:  # never widen a hold-out onto a word
                 span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or len(span) == 0 or any(taken[span.start : span.end]):
                 continue
