@@ -516,3 +516,25 @@ def test_foreign_addresses_have_no_padded_parts():
     assert all(part == part.strip() for part in parts)
     sur._foreign_address = lambda: ("Khora ", " Uttar Pradesh", "110 001 ", "India")  # what Faker can hand back
     assert sur.foreign_address() == ("Khora", "Uttar Pradesh", "110 001", "India")
+
+
+def test_letters_from_abroad_in_their_own_language(notes600):
+    """Sets J and K held letters in German, Italian and Spanish: the generator writes such letters, with
+    written dates in the language as one DATE span, titles and generic departments outside PHI, and the
+    country's addresses and numbers as PHI."""
+    from spacy_medner.synth.foreign import LANGUAGES
+
+    letters = [n for n in notes600 if n.meta["kind"] == "foreign_letter"]
+    assert len(letters) >= 8
+    months = {m.lower(): code for code, lang in LANGUAGES.items() for m in lang.months}
+    seen = set()
+    for note in letters:
+        spans = [(note.text[s.start : s.end], s.label) for s in note.spans]
+        written = [t for t, label in spans if label == "DATE" and any(w.lower() in months for w in t.replace(".", " ").split())]
+        seen |= {months[w.lower()] for t in written for w in t.replace(".", " ").split() if w.lower() in months}
+        assert {"HOSPITAL", "PATIENT", "DOCTOR", "CITY", "ZIP", "DATE"} <= {label for _, label in spans}
+        titles = {"Dr.", "Dr", "Dra.", "Dott.", "Dott.ssa", "Prof.", "Pr", "Docteur", "OA", "Sig.", "Sig.ra", "Herrn", "Frau", "Sr.", "Sra.", "M.", "Mme"}
+        assert not [t for t, label in spans if label in ("DOCTOR", "PATIENT") and t.split()[0] in titles]
+        for lang in LANGUAGES.values():
+            assert not [t for t, _ in spans if t in lang.departments]
+    assert len(seen) >= 4  # written dates in at least four of the five languages

@@ -37,6 +37,7 @@ from .sections import (
     social_section,
     ap_section,
 )
+from .foreign import FOREIGN_KINDS
 from .kinds import MORE_KINDS, table_block
 from .surrogates import department_field, weighted
 
@@ -504,6 +505,7 @@ NOTE_KINDS: Dict[str, Tuple[Callable[[NoteContext, Sequence[str]], None], float]
     "telephone_note": (telephone_note, 0.05),
 }
 NOTE_KINDS.update(MORE_KINDS)
+NOTE_KINDS.update(FOREIGN_KINDS)
 
 #: kinds that may carry ``Dictated by / Transcribed by`` lines
 DICTATED_KINDS = ("discharge_summary", "progress_note", "clinic_letter", "ed_note", "radiology_report", "operative_report",

@@ -1,0 +1,196 @@
+"""SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French or
+Portuguese: discharge and referral letters about the patient, with that country's names,
+addresses, telephone numbers, day-first and written dates, titles and sign-offs.
+
+Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
+lettera di dimissione, a Mexican transfer summary), and the English-only generator taught
+the model none of their words. Titles (``Dott.ssa``, ``Prof. Dr. med.``), generic
+departments (``U.O.C. Medicina Interna``) and languages stay outside PHI, as the fixtures'
+rules say.
+"""
+import datetime as dt
+import unicodedata
+from typing import NamedTuple, Sequence, Tuple
+
+from .builder import Field, Phi
+from .sections import NoteContext, extras_block
+
+
+class Language(NamedTuple):
+    """What a letter in one language needs: Faker locale, words, and the shapes of its PHI."""
+
+    locale: str
+    country: Tuple[str, ...]
+    months: Tuple[str, ...]
+    written_date: str  # "{d}", "{m}", "{y}" for day, month name, year
+    numeric_date: str  # a strftime format, day first
+    hospitals: Tuple[str, ...]  # "{c}" city, "{n}" surname, "{s}" saint
+    departments: Tuple[str, ...]
+    doctor_titles: Tuple[str, ...]
+    patient_titles: Tuple[str, str]  # male, female
+    heading: Tuple[str, ...]
+    patient_line: str  # "{t}" title, "{n}" name, "{dob}", "{a}" age
+    address_label: str
+    ids: Tuple[Tuple[str, str], ...]  # (label, TYPE)
+    body: Tuple[str, ...]  # "{d}" a date, "{dr}" a colleague, "{h}" another hospital
+    relative: str  # "{r}" relative's name, "{c}" city, "{ph}" phone, "{j}" profession
+    saints: Tuple[str, ...]
+    closing: Tuple[str, ...]
+    place_date: str  # "{c}" city, "{d}" date
+
+
+LANGUAGES = {
+    "de": Language(
+        "de_DE", ("Deutschland",), ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+                                     "November", "Dezember"),
+        "{d}. {m} {y}", "%d.%m.%Y", ("Klinikum {c}", "Kreisklinik {c}", "St.-{s}-Krankenhaus {c}", "Universitätsklinikum {c}",
+                                     "Praxis Dr. med. {n}"),
+        ("Medizinische Klinik II - Kardiologie", "Klinik für Innere Medizin", "Notaufnahme", "Klinik für Unfallchirurgie"),
+        ("Dr. med. ", "Prof. Dr. med. ", "Frau Dr. ", "Herrn Dr. ", "OA Dr. "), ("Herrn ", "Frau "),
+        ("Arztbrief", "Entlassungsbericht", "Vorläufiger Entlassungsbrief"),
+        "wir berichten über {t}{n}, geb. {dob}, {a} Jahre alt, der/die sich vom {d1} bis {d2} in unserer stationären Behandlung befand.",
+        "wohnhaft", (("Fallnummer", "ACCOUNT"), ("Patienten-ID", "MEDICALRECORD"), ("Versichertennummer", "HEALTHPLAN")),
+        ("Die Echokardiographie vom {d} (Dr. {dr}) zeigte eine LVEF von 45 %.", "Aufnahme über die Notaufnahme am {d} nach Synkope.",
+         "Vorbehandlung im {h} bis {d}.", "Kontrolle in unserer Ambulanz am {d}, danach jährlich."),
+        "Die Tochter, {r}, {j} in {c}, ist unter {ph} erreichbar.", ("Elisabeth", "Josef", "Marien", "Vinzenz", "Franziskus"),
+        ("Mit freundlichen kollegialen Grüßen", "Mit freundlichen Grüßen"), "{c}, den {d}"),
+    "it": Language(
+        "it_IT", ("Italia",), ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+                               "ottobre", "novembre", "dicembre"),
+        "{d} {m} {y}", "%d/%m/%Y", ("Ospedale Civile di {c}", "Presidio Ospedaliero di {c}", "Ospedale San {s}", "Casa di Cura {n}",
+                                    "Policlinico di {c}"),
+        ("U.O.C. Medicina Interna", "U.O. Cardiologia", "Pronto Soccorso", "Reparto di Geriatria"),
+        ("Dott. ", "Dott.ssa ", "Prof. ", "Dr. "), ("Sig. ", "Sig.ra "),
+        ("LETTERA DI DIMISSIONE", "Relazione clinica", "Lettera al Medico Curante"),
+        "si dimette in data odierna {t}{n}, nato/a il {dob}, di {a} anni, ricoverato/a dal {d1} al {d2}.",
+        "Residenza", (("N. nosologico", "ACCOUNT"), ("ID paziente", "MEDICALRECORD"), ("Tessera sanitaria", "HEALTHPLAN")),
+        ("Ecocardiogramma del {d} (Dott. {dr}): FE 52%.", "Precedente ricovero presso {h} nel {d}.",
+         "Controllo ambulatoriale il {d} ore 10:30.", "TC torace del {d}: addensamento basale destro."),
+        "La figlia {r}, {j}, abita a {c} (tel. {ph}).", ("Rocco", "Giuseppe", "Raffaele", "Camillo", "Paolo"),
+        ("Cordiali saluti", "Distinti saluti"), "{c}, {d}"),
+    "es": Language(
+        "es_MX", ("México", "Mexico"), ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+                                        "octubre", "noviembre", "diciembre"),
+        "{d} de {m} de {y}", "%d/%m/%Y", ("Hospital General de {c}", "Hospital San {s}", "Clínica {n}", "Sanatorio {n}",
+                                          "Hospital Regional de {c}"),
+        ("Servicio de Medicina Interna", "Urgencias", "Terapia Intensiva", "Servicio de Cirugía General"),
+        ("Dr. ", "Dra. ", "Dr. ", "Dra. "), ("Sr. ", "Sra. "),
+        ("RESUMEN CLÍNICO", "Nota de egreso", "Resumen clínico para traslado"),
+        "Paciente {t}{n}, fecha de nacimiento {dob}, de {a} años, hospitalizado/a del {d1} al {d2}.",
+        "Domicilio", (("Folio de ingreso", "ACCOUNT"), ("Expediente", "MEDICALRECORD"), ("Póliza", "HEALTHPLAN")),
+        ("TAC abdominal del {d}: sin necrosis.", "Valorado por el Dr. {dr} el {d}.", "Referido desde {h} el {d}.",
+         "Cita de control el {d} a las 9:00 horas."),
+        "Su hija, {r}, {j}, vive en {c}; teléfono {ph}.", ("Judas Tadeo", "José", "Vicente", "Rafael", "Juan de Dios"),
+        ("Atentamente", "Sin más por el momento, atentamente"), "{c}, a {d}"),
+    "fr": Language(
+        "fr_FR", ("France",), ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                               "novembre", "décembre"),
+        "{d} {m} {y}", "%d/%m/%Y", ("Centre hospitalier de {c}", "Clinique Saint-{s}", "Hôpital {n}", "CHU de {c}"),
+        ("Service de cardiologie", "Service de médecine interne", "Urgences", "Service de gériatrie"),
+        ("Dr ", "Pr ", "Docteur ", "Dr "), ("M. ", "Mme "),
+        ("COMPTE RENDU D'HOSPITALISATION", "Lettre de sortie", "Courrier de liaison"),
+        "Nous avons hospitalisé {t}{n}, né(e) le {dob}, âgé(e) de {a} ans, du {d1} au {d2}.",
+        "Adresse", (("N° de séjour", "ACCOUNT"), ("IPP", "MEDICALRECORD"), ("N° de sécurité sociale", "HEALTHPLAN")),
+        ("Échographie cardiaque du {d} (Dr {dr}) : FEVG 50 %.", "Adressé(e) par {h} le {d}.", "Consultation de suivi le {d} à 14 h.",
+         "Scanner thoracique du {d} sans embolie."),
+        "Sa fille, {r}, {j}, habite à {c} (tél. {ph}).", ("Joseph", "Louis", "Vincent", "Martin", "Luc"),
+        ("Bien confraternellement", "Cordialement"), "{c}, le {d}"),
+    "pt": Language(
+        "pt_BR", ("Brasil", "Portugal"), ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
+                                          "outubro", "novembro", "dezembro"),
+        "{d} de {m} de {y}", "%d/%m/%Y", ("Hospital de {c}", "Santa Casa de {c}", "Hospital São {s}", "Clínica {n}"),
+        ("Serviço de Medicina Interna", "Pronto-Socorro", "UTI Adulto", "Serviço de Cardiologia"),
+        ("Dr. ", "Dra. ", "Prof. Dr. "), ("Sr. ", "Sra. "),
+        ("RESUMO DE ALTA", "Carta de referência", "Relatório médico"),
+        "Paciente {t}{n}, nascido/a em {dob}, {a} anos, internado/a de {d1} a {d2}.",
+        "Endereço", (("Atendimento", "ACCOUNT"), ("Prontuário", "MEDICALRECORD"), ("Cartão SUS", "HEALTHPLAN")),
+        ("Ecocardiograma de {d} (Dr. {dr}): FE 48%.", "Transferido do {h} em {d}.", "Retorno ambulatorial em {d}.",
+         "Tomografia de {d} sem alterações agudas."),
+        "A filha, {r}, {j}, mora em {c}; telefone {ph}.", ("José", "Lucas", "Vicente", "Camilo", "Paulo"),
+        ("Atenciosamente", "Cordialmente"), "{c}, {d}"),
+}
+
+
+#: the salutation before the first paragraph, per language
+SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,", "Liebe Kollegin, lieber Kollege,"),
+               "it": ("Gentile Collega,", "Egregio Dottore,"), "es": ("Estimado colega:", "Apreciable doctor(a):"),
+               "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,")}
+
+
+def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
+    """A DATE in the letter's language: day first, numeric or with the month's name."""
+    if ctx.rng.random() < written:
+        text = lang.written_date.format(d=day.day, m=lang.months[day.month - 1], y=day.year)
+        if ctx.rng.random() < 0.2:  # no year: "5 febbraio", "1 de febrero"
+            text = text.rsplit(" ", 2 if " de " in text else 1)[0]
+        return Phi("DATE", text)
+    return Phi("DATE", day.strftime(lang.numeric_date))
+
+
+def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
+    """A discharge or referral letter from a hospital abroad, in its own language."""
+    rng, b, p, sur = ctx.rng, ctx.b, ctx.patient, ctx.sur
+    code = rng.choice(sorted(LANGUAGES))
+    lang = LANGUAGES[code]
+    fake = sur.faker(lang.locale)
+
+    def city() -> str:
+        return fake.city().strip()
+
+    here = city()
+    hospital = rng.choice(lang.hospitals).format(c=here, n=fake.last_name(), s=rng.choice(lang.saints))
+    author, colleague, gp = (f"{fake.first_name()} {fake.last_name()}" for _ in range(3))
+    b.line("{h}", h=Phi("HOSPITAL", hospital.upper() if rng.random() < 0.3 else hospital))
+    b.line(rng.choice(lang.departments))
+    b.line("{s} - {z} {c}", s=Phi("STREET", fake.street_address().strip()), z=Phi("ZIP", fake.postcode()), c=Phi("CITY", here))
+    b.line("Tel. {ph}", ph=Phi("PHONE", fake.phone_number()))
+    if rng.random() < 0.5:
+        domain = unicodedata.normalize("NFKD", here.lower()).encode("ascii", "ignore").decode().replace(" ", "")
+        b.line("{e}", e=Phi("EMAIL", f"{rng.choice(('info', 'segreteria', 'sekretariat', 'contacto', 'secretariat'))}@{domain}.example.org"))
+    b.blank()
+    b.line("{t}{g}", t=rng.choice(lang.doctor_titles), g=Phi("DOCTOR", gp))
+    b.line("{s}", s=Phi("STREET", fake.street_address().strip()))
+    b.line("{z} {c}", z=Phi("ZIP", fake.postcode()), c=Phi("CITY", city()))
+    b.blank()
+    b.line(lang.place_date, c=Phi("CITY", here), d=_date(ctx, lang, ctx.date, 0.6))
+    b.blank()
+    b.line(rng.choice(lang.heading))
+    b.blank()
+    ids: Sequence[Tuple[str, str]] = rng.sample(lang.ids, k=rng.randint(1, len(lang.ids)))
+    for label, type_ in ids:
+        value = {"ACCOUNT": str(rng.randint(10**9, 10**10 - 1)), "MEDICALRECORD": p.mrn, "HEALTHPLAN": p.healthplan}[type_]
+        b.line(f"{label}: " + "{v}", v=Phi(type_, value))
+    b.blank()
+    b.line(rng.choice(SALUTATIONS[code]))
+    title = lang.patient_titles[p.person.sex == "F"]
+    start = ctx.days(-20, -3)
+    b.emit(lang.patient_line, t=title, n=Phi("PATIENT", p.person.full),
+        dob=_date(ctx, lang, p.dob, 0.2), a=Phi("AGE", str(p.age_on(ctx.date))), d1=_date(ctx, lang, start, 0.3),
+        d2=_date(ctx, lang, ctx.date, 0.3))
+    b.add("\n")
+    if rng.random() < 0.6:
+        abroad = rng.random() < 0.5  # a traveller from the US, or a local resident
+        b.emit(lang.address_label + ": {s}, ", s=Phi("STREET", p.street if abroad else fake.street_address().strip()))
+        b.emit("{c}", c=Phi("CITY", p.city if abroad else city()))
+        if abroad:
+            b.emit(", {st} {z}", st=Phi("STATE", p.state), z=Phi("ZIP", p.zip))
+        b.add("\n")
+    b.blank()
+    other = rng.choice(lang.hospitals).format(c=city(), n=fake.last_name(), s=rng.choice(lang.saints))
+    for frame in rng.sample(lang.body, k=rng.randint(2, len(lang.body))):
+        b.emit(frame + " ", d=_date(ctx, lang, ctx.days(-60, 60)), dr=Phi("DOCTOR", colleague), h=Phi("HOSPITAL", other))
+    b.add("\n").blank()
+    if rng.random() < 0.7:
+        b.emit(lang.relative, r=Phi("PATIENT", f"{fake.first_name()} {fake.last_name()}"), j=Phi("PROFESSION", fake.job().split(",")[0].strip()),
+               c=Phi("CITY", city()), ph=Phi("PHONE", fake.phone_number()))
+        b.add("\n").blank()
+    b.line(rng.choice(lang.closing))
+    b.blank()
+    b.line("{t}{a}", t=rng.choice(lang.doctor_titles[:2]), a=Phi("DOCTOR", author))
+    if rng.random() < 0.5:  # the dictation reference: author's and typist's initials
+        typist = "".join(w[0] for w in (fake.first_name(), fake.last_name())).lower()
+        b.line("{a}/{t}", a=Phi("DOCTOR", "".join(w[0] for w in author.split()[:3]).upper()), t=Phi("DOCTOR", typist))
+    extras_block(ctx, forced)
+
+
+FOREIGN_KINDS = {"foreign_letter": (foreign_letter, 0.03)}
