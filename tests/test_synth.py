@@ -1,6 +1,9 @@
 """The SYNTHETIC default corpus: determinism, exact offsets, coverage, variety, CLI."""
+import os
 import random
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -538,3 +541,12 @@ def test_letters_from_abroad_in_their_own_language(notes600):
         for lang in LANGUAGES.values():
             assert not [t for t, _ in spans if t in lang.departments]
     assert len(seen) >= 4  # written dates in at least four of the five languages
+
+
+def test_faker_values_do_not_depend_on_the_hash_seed():
+    """Faker's it_IT keeps its cities in a list made from a set; the corpus must not follow PYTHONHASHSEED."""
+    code = ("import random; from spacy_medner.synth.surrogates import Surrogates; "
+            "f = Surrogates(0, random.Random(0)).faker('it_IT'); print([f.city() for _ in range(20)])")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(h)}).stdout for h in (1, 2)}
+    assert len(runs) == 1

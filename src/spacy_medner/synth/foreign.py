@@ -20,7 +20,6 @@ class Language(NamedTuple):
     """What a letter in one language needs: Faker locale, words, and the shapes of its PHI."""
 
     locale: str
-    country: Tuple[str, ...]
     months: Tuple[str, ...]
     written_date: str  # "{d}", "{m}", "{y}" for day, month name, year
     numeric_date: str  # a strftime format, day first
@@ -41,7 +40,7 @@ class Language(NamedTuple):
 
 LANGUAGES = {
     "de": Language(
-        "de_DE", ("Deutschland",), ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+        "de_DE", ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
                                      "November", "Dezember"),
         "{d}. {m} {y}", "%d.%m.%Y", ("Klinikum {c}", "Kreisklinik {c}", "St.-{s}-Krankenhaus {c}", "Universitätsklinikum {c}",
                                      "Praxis Dr. med. {n}"),
@@ -55,7 +54,7 @@ LANGUAGES = {
         "Die Tochter, {r}, {j} in {c}, ist unter {ph} erreichbar.", ("Elisabeth", "Josef", "Marien", "Vinzenz", "Franziskus"),
         ("Mit freundlichen kollegialen Grüßen", "Mit freundlichen Grüßen"), "{c}, den {d}"),
     "it": Language(
-        "it_IT", ("Italia",), ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+        "it_IT", ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
                                "ottobre", "novembre", "dicembre"),
         "{d} {m} {y}", "%d/%m/%Y", ("Ospedale Civile di {c}", "Presidio Ospedaliero di {c}", "Ospedale San {s}", "Casa di Cura {n}",
                                     "Policlinico di {c}"),
@@ -69,7 +68,7 @@ LANGUAGES = {
         "La figlia {r}, {j}, abita a {c} (tel. {ph}).", ("Rocco", "Giuseppe", "Raffaele", "Camillo", "Paolo"),
         ("Cordiali saluti", "Distinti saluti"), "{c}, {d}"),
     "es": Language(
-        "es_MX", ("México", "Mexico"), ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+        "es_MX", ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
                                         "octubre", "noviembre", "diciembre"),
         "{d} de {m} de {y}", "%d/%m/%Y", ("Hospital General de {c}", "Hospital San {s}", "Clínica {n}", "Sanatorio {n}",
                                           "Hospital Regional de {c}"),
@@ -83,7 +82,7 @@ LANGUAGES = {
         "Su hija, {r}, {j}, vive en {c}; teléfono {ph}.", ("Judas Tadeo", "José", "Vicente", "Rafael", "Juan de Dios"),
         ("Atentamente", "Sin más por el momento, atentamente"), "{c}, a {d}"),
     "fr": Language(
-        "fr_FR", ("France",), ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "fr_FR", ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                                "novembre", "décembre"),
         "{d} {m} {y}", "%d/%m/%Y", ("Centre hospitalier de {c}", "Clinique Saint-{s}", "Hôpital {n}", "CHU de {c}"),
         ("Service de cardiologie", "Service de médecine interne", "Urgences", "Service de gériatrie"),
@@ -96,7 +95,7 @@ LANGUAGES = {
         "Sa fille, {r}, {j}, habite à {c} (tél. {ph}).", ("Joseph", "Louis", "Vincent", "Martin", "Luc"),
         ("Bien confraternellement", "Cordialement"), "{c}, le {d}"),
     "pt": Language(
-        "pt_BR", ("Brasil", "Portugal"), ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
+        "pt_BR", ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
                                           "outubro", "novembro", "dezembro"),
         "{d} de {m} de {y}", "%d/%m/%Y", ("Hospital de {c}", "Santa Casa de {c}", "Hospital São {s}", "Clínica {n}"),
         ("Serviço de Medicina Interna", "Pronto-Socorro", "UTI Adulto", "Serviço de Cardiologia"),

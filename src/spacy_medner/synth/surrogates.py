@@ -279,6 +279,9 @@ class Surrogates:
         fake = self._fakers.get(locale)
         if fake is None:
             fake = Faker(locale)
+            for provider in fake.get_providers():  # it_IT builds its city list from a set: unsorted, it follows PYTHONHASHSEED
+                if isinstance(getattr(provider, "cities", None), list):
+                    provider.cities = sorted(provider.cities)
             fake.seed_instance((self.seed * 1_000_003 + zlib.crc32(locale.encode())) % (2**32))
             self._fakers[locale] = fake
         return fake
