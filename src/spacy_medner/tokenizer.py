@@ -23,7 +23,7 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - ``^`` and ``~``, the component and repetition separators of HL7 v2 messages, anywhere
   (``OYELARAN^TEMITOPE^A`` -> ``OYELARAN ^ TEMITOPE ^ A``), and ``@`` between digits
   (``NOV 04, 2025@09:12``);
-- ``~`` and a handle's ``@`` at the start of a token (``~10/13/25`` -> ``~ 10 / 13 / 25``,
+- ``~`` and a handle's ``@`` as prefixes, at the start of a token (``~10/13/25`` -> ``~ 10 / 13 / 25``,
   ``@dwhitacre`` -> ``@ dwhitacre``); e-mail addresses are kept whole;
 - the apostrophe of an elided article before a capital (``l'Ospedale`` -> ``l ' Ospedale``,
   ``dell'Ospedale``, ``d'Angers``);
