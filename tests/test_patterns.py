@@ -187,6 +187,7 @@ SHAPED = [
     ("BIRTH DATE ....... 03 22 1968   M", "03 22 1968", "DATE"),
     ("weight up from 2/3 to 2/6 per scale", "2/6", "DATE"),
     ("Col. Centro, C.P. 44100, Guadalajara", "44100", "ZIP"),
+    ("---- 3/02/2026  8:15 AM  jdoe2 (Jane Doe, RN) ----", "jdoe2", "USERNAME"),
 ]
 
 NOT_PHI = [
@@ -339,10 +340,12 @@ def test_rules_constrain_an_untrained_model_that_finds_nothing():
 def test_not_phi_matches_stay_outside_every_entity():
     nlp = _pipe_nlp(0, entity_bias=50.0)  # a bias at which the untrained CRF makes every token an entity
     pipe = nlp.get_pipe("medner")
-    text = "BP 128/84 and VA OD 20/40, IOP 14/22, pain 8/10, abg 7.31/48/58, Name ..... seen 2091-03-02"
+    text = ("BP 128/84 and VA OD 20/40, IOP 14/22, pain 8/10, abg 7.31/48/58, Name ..... [X] Page 1 of 2, "
+            "07:00-08:15, 35 pack-years, AJCC 8th ed. seen 2091-03-02")
     held = [(m.start, m.end) for m in pipe.rule_matches(nlp.make_doc(text)) if m.label == NOT_PHI_LABEL]
     doc = nlp(text)
-    assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22", "8/10", "7.31/48/58", "....."]
+    assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22", "8/10", "7.31/48/58", ".....", "[X]", "1 of 2",
+                                                 "07:00-08:15", "35 pack-years", "AJCC 8th ed."]
     for s, e in held:
         assert all(t.ent_iob_ == "O" for t in doc[s:e])
         assert not any(sp.start < e and s < sp.end for sp in doc.spans["medner"])
