@@ -91,7 +91,7 @@ class PatternMatcher:
         self.patterns = validate_patterns(patterns)
         self.active: List[Tuple[int, str, "re.Pattern[str]", str]] = []
         for order, pat in enumerate(self.patterns):
-            label = NOT_PHI if pat["label"] == NOT_PHI else _pipe_label(pat["label"], label_set)
+            label = _pipe_label(pat["label"], label_set)
             if label is not None:
                 self.active.append((order, pat["id"], re.compile(pat["pattern"], _flags(pat.get("flags", ""))), label))
         if all(label == NOT_PHI for *_, label in self.active):
@@ -138,7 +138,7 @@ def ocr_digits(text: str) -> str:
 
 
 def _pipe_label(type_: str, labels: "set[str]") -> Optional[str]:
-    if type_ in labels:
+    if type_ == NOT_PHI or type_ in labels:
         return type_
     category = TYPE_TO_CATEGORY.get(type_)
     if category in labels:

@@ -12,7 +12,7 @@ import datetime as dt
 import unicodedata
 from typing import NamedTuple, Sequence, Tuple
 
-from .builder import Field, Phi
+from .builder import Phi
 from .sections import NoteContext, extras_block
 
 
