@@ -188,6 +188,31 @@ SHAPED = [
     ("weight up from 2/3 to 2/6 per scale", "2/6", "DATE"),
     ("Col. Centro, C.P. 44100, Guadalajara", "44100", "ZIP"),
     ("---- 3/02/2026  8:15 AM  jdoe2 (Jane Doe, RN) ----", "jdoe2", "USERNAME"),
+    # X12 5010 segments, by element position
+    ("HL*3*2*22*1~\nNM1*IL*1*QUILLEN*MARA*J***MI*XW55120981~", "QUILLEN*MARA*J", "PATIENT"),
+    ("HL*3*2*22*1~\nNM1*IL*1*QUILLEN*MARA*J***MI*XW55120981~", "XW55120981", "HEALTHPLAN"),
+    ("NM1*03*1*QUILLEN*TOBIAS~", "QUILLEN*TOBIAS", "PATIENT"),
+    ("~NM1*82*1*ABERNATHY*COLE****XX*1881234567~", "ABERNATHY*COLE", "DOCTOR"),
+    ("~NM1*82*1*ABERNATHY*COLE****XX*1881234567~", "1881234567", "IDNUM"),
+    ("NM1*PR*2*BLUE HERON HEALTH PLAN*****PI*77310~", "BLUE HERON HEALTH PLAN", "ORGANIZATION"),
+    ("NM1*85*2*LAKEVIEW REGIONAL MEDICAL CENTER*****XX*1649911223~", "LAKEVIEW REGIONAL MEDICAL CENTER", "HOSPITAL"),
+    ("NM1*IL*1*ROE*JAN****34*123456789~", "123456789", "SSN"),
+    ("N3*902 ORCHARD LN*UNIT 4~\nN4*ELMIRA*NY*149011234~", "902 ORCHARD LN*UNIT 4", "STREET"),
+    ("N3*902 ORCHARD LN*UNIT 4~\nN4*ELMIRA*NY*149011234~", "ELMIRA", "CITY"),
+    ("N3*902 ORCHARD LN*UNIT 4~\nN4*ELMIRA*NY*149011234~", "NY", "STATE"),
+    ("N3*902 ORCHARD LN*UNIT 4~\nN4*ELMIRA*NY*149011234~", "149011234", "ZIP"),
+    ("DMG*D8*19710314*F~", "19710314", "DATE"),
+    ("DTP*472*RD8*20250301-20250305~", "20250301", "DATE"),
+    ("DTP*472*RD8*20250301-20250305~", "20250305", "DATE"),
+    ("ISA*00*          *00*          *ZZ*SENDER01       *ZZ*RECV02         *250301*1422*^*00501*000000101*0*P*:~",
+     "250301", "DATE"),
+    ("PER*IC*BILLING*TE*3155550142*FX*3155550199~", "3155550142", "PHONE"),
+    ("PER*IC*BILLING*TE*3155550142*FX*3155550199~", "3155550199", "FAX"),
+    ("TRN*1*TRC8812345*1512345678~", "TRC8812345", "IDNUM"),
+    ("REF*SY*123456789~", "123456789", "SSN"),
+    ("REF*EA*MR448812~", "MR448812", "MEDICALRECORD"),
+    ("REF*EJ*PA-77821~", "PA-77821", "ACCOUNT"),
+    ("REF*6P*GRP-5512*LAKE EMPLOYEES PLAN~", "GRP-5512", "HEALTHPLAN"),
 ]
 
 NOT_PHI = [
@@ -341,11 +366,15 @@ def test_not_phi_matches_stay_outside_every_entity():
     nlp = _pipe_nlp(0, entity_bias=50.0)  # a bias at which the untrained CRF makes every token an entity
     pipe = nlp.get_pipe("medner")
     text = ("BP 128/84 and VA OD 20/40, IOP 14/22, pain 8/10, abg 7.31/48/58, Name ..... [X] Page 1 of 2, "
-            "07:00-08:15, 35 pack-years, AJCC 8th ed. seen 2091-03-02")
+            "07:00-08:15, 35 pack-years, AJCC 8th ed. P.02/03 Interview 1 of 3, Form HIM-2 (rev. 04/2023), "
+            "NDC 12345-0312-10, ICD-10: K35.8, CPT 72148, 005010X279A1, 1 g 6/6 h,\n14. Birthplace ...\n"
+            "BHT*0022*11*RQ1*20250301*093204~\nHL*2*1*21*1~\nseen 2091-03-02")
     held = [(m.start, m.end) for m in pipe.rule_matches(nlp.make_doc(text)) if m.label == NOT_PHI_LABEL]
     doc = nlp(text)
     assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22", "8/10", "7.31/48/58", ".....", "[X]", "1 of 2",
-                                                 "07:00-08:15", "35 pack-years", "AJCC 8th ed."]
+                                                 "07:00-08:15", "35 pack-years", "AJCC 8th ed.", "P.02/03", "1 of 3",
+                                                 "rev. 04/2023", "NDC 12345-0312-10", "ICD-10: K35.8", "CPT 72148",
+                                                 "005010X279A1", "6/6 h", "14", "...", "093204", "*2*1*21*1"]
     for s, e in held:
         assert all(t.ent_iob_ == "O" for t in doc[s:e])
         assert not any(sp.start < e and s < sp.end for sp in doc.spans["medner"])

@@ -37,6 +37,9 @@ def nlp():
         ("PID|1||H00773914^^^HMH^MR~377402281^^^SSA^SS||OYELARAN^TEMITOPE^A^^MRS", "OYELARAN^TEMITOPE^A"),
         ("^FENWICK^OH^44093-2217^USA||(440)555-0187^PRN^PH", "(440)555-0187"),
         ("DATE OF NOTE: NOV 04, 2025@09:12", "NOV 04, 2025"),
+        ("NM1*IL*1*NAKAGAWA-FORD*HIROSHI*T***MI*GSM417729031~", "GSM417729031"),
+        ("NM1*IL*1*NAKAGAWA-FORD*HIROSHI*T***MI*GSM417729031~", "NAKAGAWA-FORD*HIROSHI*T"),
+        ("N3*46 OLD COUNTY RD*APT 2~", "46 OLD COUNTY RD*APT 2"),
         ("first due ~4/23/26).", "4/23/26"),
         ("@rrt-team @dwhitacre can u bring bipap", "dwhitacre"),
         ("ricovero presso l'Ospedale Civile di Sesto", "Ospedale Civile di Sesto"),
@@ -65,6 +68,8 @@ def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
         ("ADEBAYO^FOLAKE|SIS", ["ADEBAYO", "^", "FOLAKE", "|", "SIS"]),
         ("MR~377402281", ["MR", "~", "377402281"]),
         ("2025@09:12", ["2025", "@", "09:12"]),
+        ("NM1*PR*2*ACME**PI*61147~", ["NM", "1", "*", "PR", "*", "2", "*", "ACME", "*", "*", "PI", "*", "61147", "~"]),
+        ("**Bold**", ["*", "*", "Bold", "*", "*"]),
     ],
 )
 def test_glued_clinical_tokens(nlp, text, tokens):

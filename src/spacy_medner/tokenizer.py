@@ -21,7 +21,9 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - ``|``, the column separator of pipe tables, anywhere (``qhs|8/27/82`` ->
   ``qhs | 8 / 27 / 82``);
 - ``^`` and ``~``, the component and repetition separators of HL7 v2 messages, anywhere
-  (``OYELARAN^TEMITOPE^A`` -> ``OYELARAN ^ TEMITOPE ^ A``), and ``@`` between digits
+  (``OYELARAN^TEMITOPE^A`` -> ``OYELARAN ^ TEMITOPE ^ A``); ``*``, the element separator of
+  X12 EDI (``NM1*IL*1*NAKAGAWA*HIROSHI`` -> ``NM1 * IL * 1 * NAKAGAWA * HIROSHI``), anywhere
+  and as a prefix and suffix; and ``@`` between digits
   (``NOV 04, 2025@09:12``);
 - ``~`` and a handle's ``@`` as prefixes, at the start of a token (``~10/13/25`` -> ``~ 10 / 13 / 25``,
   ``@dwhitacre`` -> ``@ dwhitacre``); e-mail addresses are kept whole;
@@ -71,12 +73,14 @@ CLINICAL_INFIXES: List[str] = [
     r"(?<=[A-Z][A-Z])(?=[0-9])",
     r"\|",
     r"[\^~]",
+    r"\*",
     r"(?<=[0-9])@(?=[0-9])",
     r"(?<=[lLdD])['’](?=[A-ZÀ-ÖØ-Þ])",
 ]
-CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"@(?=[A-Za-z0-9_])"]
+CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"\*", r"@(?=[A-Za-z0-9_])"]
 CLINICAL_SUFFIXES: List[str] = [
     r"\|",
+    r"\*",
     rf"(?<=[0-9][{ALPHA}])\.",
 ]
 _LOWERCASE_LETTER_PERIOD = re.compile(r"^[a-z]\.$")
