@@ -213,6 +213,12 @@ SHAPED = [
     ("REF*EA*MR448812~", "MR448812", "MEDICALRECORD"),
     ("REF*EJ*PA-77821~", "PA-77821", "ACCOUNT"),
     ("REF*6P*GRP-5512*LAKE EMPLOYEES PLAN~", "GRP-5512", "HEALTHPLAN"),
+    ("Recover in IR holding bay 6 for 1 hour", "6", "ROOM"),
+    ("confirmed bed 214 on the unit", "214", "ROOM"),
+    ("tomosynthesis unit (Room B)", "B", "ROOM"),
+    ("rm 6J-40 overnight", "6J-40", "ROOM"),
+    ("Room 12F elevator", "12F", "ROOM"),
+    ("moved to bed C-14 at 0300", "C-14", "ROOM"),
 ]
 
 NOT_PHI = [
@@ -223,7 +229,7 @@ NOT_PHI = [
     "Placed 14F Foley; T 98F with chills; ambulated 50m; pain 3/10; 1/2 tab; 5/5 strength.",
     "Weight at the 5th percentile; EKG: AFib with RVR at 132; pt is 5 days post op.",
     "MRN pending; case no. 12 open; lot 3 of tabs; ID band checked.",
-    "fever to 101F, Tmax 102F overnight; Room 12F elevator; pt is 5 foot tall.",
+    "fever to 101F, Tmax 102F overnight; pt is 5 foot tall.",
     "ANA titer 1/2048, dilution 1/2000; in 2000 patients; seen 2/3 weeks ago; platelets 150-4000.",
     "Nursing Shift Note (1900-0700): 2046 - lasix 40 mg given; 2000-2050 kcal/day.",
     "a two-step plan; one year of therapy; seven days of abx; the wound is healing.",
