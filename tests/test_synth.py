@@ -526,6 +526,7 @@ def test_letters_from_abroad_in_their_own_language(notes600):
     written dates in the language as one DATE span, titles and generic departments outside PHI, and the
     country's addresses and numbers as PHI."""
     from spacy_medner.synth.foreign import LANGUAGES
+    from spacy_medner.synth.surrogates import initials_of
 
     letters = [n for n in notes600 if n.meta["kind"] == "foreign_letter"]
     assert len(letters) >= 8
@@ -540,6 +541,15 @@ def test_letters_from_abroad_in_their_own_language(notes600):
         assert not [t for t, label in spans if label in ("DOCTOR", "PATIENT") and t.split()[0] in titles]
         for lang in LANGUAGES.values():
             assert not [t for t, _ in spans if t in lang.departments]
+        # e-mail domains are plain ASCII letters and digits (``saintgilbertsurmer.example.org``)
+        for t, label in spans:
+            if label == "EMAIL":
+                assert re.fullmatch(r"[a-z]+@[a-z0-9]+\.example\.org", t, re.IGNORECASE), t
+        # a dictation reference's initials are its author's, hyphenated first names included
+        doctors = [t for t, label in spans if label == "DOCTOR"]
+        refs = [note.text[s.start : s.end] for s in note.spans if s.label == "DOCTOR" and note.text[s.end : s.end + 1] == "/"]
+        for ref in refs:
+            assert any(initials_of(d) == ref for d in doctors if " " in d), (ref, doctors)
     assert len(seen) >= 4  # written dates in at least four of the five languages
 
 

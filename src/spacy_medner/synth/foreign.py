@@ -9,11 +9,11 @@ departments (``U.O.C. Medicina Interna``) and languages stay outside PHI, as the
 rules say.
 """
 import datetime as dt
-import unicodedata
 from typing import NamedTuple, Sequence, Tuple
 
 from .builder import Phi
 from .sections import NoteContext, extras_block
+from .surrogates import ascii_lower, initials_of
 
 
 class Language(NamedTuple):
@@ -144,8 +144,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.line("{s} - {z} {c}", s=Phi("STREET", fake.street_address().strip()), z=Phi("ZIP", fake.postcode()), c=Phi("CITY", here))
     b.line("Tel. {ph}", ph=Phi("PHONE", fake.phone_number()))
     if rng.random() < 0.5:
-        domain = unicodedata.normalize("NFKD", here.lower()).encode("ascii", "ignore").decode().replace(" ", "")
-        b.line("{e}", e=Phi("EMAIL", f"{rng.choice(('info', 'segreteria', 'sekretariat', 'contacto', 'secretariat'))}@{domain}.example.org"))
+        mailbox = rng.choice(("info", "segreteria", "sekretariat", "contacto", "secretariat"))
+        b.line("{e}", e=Phi("EMAIL", f"{mailbox}@{ascii_lower(here)}.example.org"))
     b.blank()
     b.line("{t}{g}", t=rng.choice(lang.doctor_titles), g=Phi("DOCTOR", gp))
     b.line("{s}", s=Phi("STREET", fake.street_address().strip()))
@@ -187,8 +187,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.blank()
     b.line("{t}{a}", t=rng.choice(lang.doctor_titles[:2]), a=Phi("DOCTOR", author))
     if rng.random() < 0.5:  # the dictation reference: author's and typist's initials
-        typist = "".join(w[0] for w in (fake.first_name(), fake.last_name())).lower()
-        b.line("{a}/{t}", a=Phi("DOCTOR", "".join(w[0] for w in author.split()[:3]).upper()), t=Phi("DOCTOR", typist))
+        typist = initials_of(f"{fake.first_name()} {fake.last_name()}").lower()
+        b.line("{a}/{t}", a=Phi("DOCTOR", initials_of(author).upper()), t=Phi("DOCTOR", typist))
     extras_block(ctx, forced)
 
 

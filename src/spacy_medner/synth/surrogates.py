@@ -343,7 +343,7 @@ class Surrogates:
 
     def username(self, person: Person) -> str:
         rng = self.rng
-        first, last = _ascii_lower(person.first), _ascii_lower(person.last)
+        first, last = ascii_lower(person.first), ascii_lower(person.last)
         return weighted(
             rng,
             [
@@ -614,7 +614,7 @@ class Surrogates:
         acronym = initials_of(name)
         if len(acronym) >= 3 and rng.random() < 0.5:
             short = acronym
-        domain = "".join(ch for ch in _ascii_lower(short) if ch.isalnum()) or "hospital"
+        domain = "".join(ch for ch in ascii_lower(short) if ch.isalnum()) or "hospital"
         return Facility(
             name=name,
             short=short,
@@ -797,7 +797,7 @@ class Surrogates:
         """An e-mail address: personal (free mail), institutional (``domain``) or Faker's."""
         rng = self.rng
         if person is not None and rng.random() < 0.75:
-            first, last = _ascii_lower(person.first), _ascii_lower(person.last)
+            first, last = ascii_lower(person.first), ascii_lower(person.last)
             local = weighted(rng, [
                 (f"{first}.{last}", 3), (f"{first[:1]}{last}{rng.randint(1, 99)}", 2), (f"{first[:1]}{last}", 2),
                 (f"{first}_{last}{rng.randint(60, 99)}", 1), (f"{first}{rng.randint(1, 9999)}", 1),
@@ -987,7 +987,7 @@ def _ascii_fold(text: str) -> str:
     return folded if folded.strip() else text
 
 
-def _ascii_lower(text: str) -> str:
+def ascii_lower(text: str) -> str:
     import unicodedata
 
     return "".join(
