@@ -37,6 +37,7 @@ from .sections import (
     social_section,
     ap_section,
 )
+from .exports import EXPORT_KINDS
 from .foreign import FOREIGN_KINDS
 from .kinds import MORE_KINDS, table_block
 from .surrogates import department_field, weighted
@@ -506,12 +507,13 @@ NOTE_KINDS: Dict[str, Tuple[Callable[[NoteContext, Sequence[str]], None], float]
 }
 NOTE_KINDS.update(MORE_KINDS)
 NOTE_KINDS.update(FOREIGN_KINDS)
+NOTE_KINDS.update(EXPORT_KINDS)
 
 #: kinds that may carry ``Dictated by / Transcribed by`` lines
 DICTATED_KINDS = ("discharge_summary", "progress_note", "clinic_letter", "ed_note", "radiology_report", "operative_report",
                   "pathology_report", "psychiatry_note", "outpatient_letter")
 #: kinds never printed ALL-CAPS (typed by patients or machines)
-MIXED_CASE_KINDS = ("portal_message", "telehealth_it")
+MIXED_CASE_KINDS = ("portal_message", "telehealth_it", "x12_eligibility", "fhir_patient", "csv_export")
 
 
 def choose_kind(rng, patient=None, day=None) -> str:
