@@ -213,6 +213,23 @@ SHAPED = [
     ("REF*EA*MR448812~", "MR448812", "MEDICALRECORD"),
     ("REF*EJ*PA-77821~", "PA-77821", "ACCOUNT"),
     ("REF*6P*GRP-5512*LAKE EMPLOYEES PLAN~", "GRP-5512", "HEALTHPLAN"),
+    # DICOM header dumps (dcmdump), by tag
+    ("(0010,0010) PN [BRANDVOLD^ANNELI^K^^MRS]                #  22, 1 PatientName", "BRANDVOLD^ANNELI^K", "PATIENT"),
+    ("(0008,0090) PN [OKORO^DANIEL^^^MD]                      #  16, 1 ReferringPhysicianName", "OKORO^DANIEL", "DOCTOR"),
+    ("(0010,0030) DA [19610422]                               #   8, 1 PatientBirthDate", "19610422", "DATE"),
+    ("(0008,002a) DT [20250311101544.250000]                  #  22, 1 AcquisitionDateTime", "20250311101544.250000", "DATE"),
+    ("(0020,000d) UI [1.2.840.99999.1.3.20250311.4471]        #  32, 1 StudyInstanceUID", "1.2.840.99999.1.3.20250311.4471", "IDNUM"),
+    ("(0010,0020) LO [MRN0044718]                             #  10, 1 PatientID", "MRN0044718", "MEDICALRECORD"),
+    ("(0008,0050) SH [RA25-118342]                            #  12, 1 AccessionNumber", "RA25-118342", "IDNUM"),
+    ("(0008,0080) LO [KESTREL VALLEY MEDICAL CENTER]          #  30, 1 InstitutionName", "KESTREL VALLEY MEDICAL CENTER", "HOSPITAL"),
+    ("(0010,2154) SH [5415550172]                             #  10, 1 PatientTelephoneNumbers", "5415550172", "PHONE"),
+    ("(0018,1000) LO [CT7741902]                              #  10, 1 DeviceSerialNumber", "CT7741902", "DEVICE"),
+    # Dutch
+    ("Bezoekadres: Dorpsstraat 12, 3811 KL Amersfoort", "3811 KL", "ZIP"),
+    ("Amersfoort, 19 februari 2026", "19 februari 2026", "DATE"),
+    ("controle op dinsdag 10 maart om 9 uur", "10 maart", "DATE"),
+    ("thuis tot na Koningsdag", "Koningsdag", "DATE"),
+    ("hosted the family for Tết this year", "Tết", "DATE"),
     ("Recover in IR holding bay 6 for 1 hour", "6", "ROOM"),
     ("confirmed bed 214 on the unit", "214", "ROOM"),
     ("tomosynthesis unit (Room B)", "B", "ROOM"),
@@ -374,13 +391,15 @@ def test_not_phi_matches_stay_outside_every_entity():
     text = ("BP 128/84 and VA OD 20/40, IOP 14/22, pain 8/10, abg 7.31/48/58, Name ..... [X] Page 1 of 2, "
             "07:00-08:15, 35 pack-years, AJCC 8th ed. P.02/03 Interview 1 of 3, Form HIM-2 (rev. 04/2023), "
             "NDC 12345-0312-10, ICD-10: K35.8, CPT 72148, 005010X279A1, 1 g 6/6 h,\n14. Birthplace ...\n"
-            "BHT*0022*11*RQ1*20250301*093204~\nHL*2*1*21*1~\nseen 2091-03-02")
+            "BHT*0022*11*RQ1*20250301*093204~\nHL*2*1*21*1~\n"
+            "(0008,0030) TM [093512.000]                             #  10, 1 StudyTime\nseen 2091-03-02")
     held = [(m.start, m.end) for m in pipe.rule_matches(nlp.make_doc(text)) if m.label == NOT_PHI_LABEL]
     doc = nlp(text)
     assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22", "8/10", "7.31/48/58", ".....", "[X]", "1 of 2",
                                                  "07:00-08:15", "35 pack-years", "AJCC 8th ed.", "P.02/03", "1 of 3",
                                                  "rev. 04/2023", "NDC 12345-0312-10", "ICD-10: K35.8", "CPT 72148",
-                                                 "005010X279A1", "6/6 h", "14", "...", "093204", "*2*1*21*1"]
+                                                 "005010X279A1", "6/6 h", "14", "...", "093204", "*2*1*21*1",
+                                                 "(0008,0030)", "093512.000", "#  10, 1 StudyTime"]
     for s, e in held:
         assert all(t.ent_iob_ == "O" for t in doc[s:e])
         assert not any(sp.start < e and s < sp.end for sp in doc.spans["medner"])
@@ -388,6 +407,15 @@ def test_not_phi_matches_stay_outside_every_entity():
     pipe.patterns = [p for p in pipe.patterns if p["label"] != NOT_PHI_LABEL]
     doc = nlp(text)
     assert all(any(t.ent_iob_ != "O" for t in doc[s:e]) for s, e in held)
+
+
+def test_a_house_and_flat_number_is_not_held_out_as_a_ratio(matcher, tokenizer_nlp):
+    """``Kirchengasse 52/20`` (house 52, flat 20) is part of an address; ``BP 152/90`` is a ratio."""
+    for text in ("Kirchengasse 52/20, 1070 Wien", "Am Kirstin-Ring-Platz 52/20", "Rembrandtlaan 14/16"):
+        doc = tokenizer_nlp(text)
+        assert [m for m in matcher(doc) if m.label == NOT_PHI_LABEL] == [], text
+    doc = tokenizer_nlp("BP 152/90 today")
+    assert [(doc[m.start : m.end].text, m.label) for m in matcher(doc)] == [("152/90", NOT_PHI_LABEL)]
 
 
 def test_a_hold_out_inside_a_word_is_dropped_not_widened(tokenizer_nlp):

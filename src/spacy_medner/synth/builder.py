@@ -121,6 +121,7 @@ class NoteBuilder:
         wrap_width: Optional[int] = None,
         meta: Optional[dict] = None,
         case: Optional[str] = None,
+        ocr_rate: float = 0.0,
     ) -> Note:
         """The finished :class:`Note`; ``wrap_width`` hard-wraps long lines.
 
@@ -128,7 +129,11 @@ class NoteBuilder:
         text keeps its length and every offset stays valid.  ``case="upper"``
         upper-cases the whole note, PHI included, as legacy systems print it
         (character by character, keeping any character whose upper case is
-        longer, such as ``ß``, so that offsets stay valid).
+        longer, such as ``ß``, so that offsets stay valid).  ``ocr_rate``
+        swaps each character that OCR confuses (``0 O``, ``1 l I``, ``5 S``,
+        ``8 B``) for its look-alike with that probability, PHI included, as a
+        scanned page reads (``2O25``, ``Ho1ly``); one character for one, so
+        offsets stay valid.
         """
         text = self.text
         surfaces = [surface for _, _, _, surface, _ in self._spans]
@@ -143,6 +148,8 @@ class NoteBuilder:
             if text[start:end] != surface:  # a broken invariant, never expected
                 raise AssertionError(f"{note_id} P{i}: offsets {start}-{end} lost their {label} surface")
             spans.append(CharSpan(start, end, label, tag_id=f"P{i}", category=category))
+        if ocr_rate:
+            text = "".join(_OCR_LOOKALIKE[ch] if ch in _OCR_LOOKALIKE and self._rng.random() < ocr_rate else ch for ch in text)
         return Note(
             note_id=note_id,
             text=text,
@@ -151,6 +158,10 @@ class NoteBuilder:
             source=f"{note_id}.xml",
             meta=dict(meta or {}),
         )
+
+
+#: what OCR reads a character as, one for one
+_OCR_LOOKALIKE = {"0": "O", "O": "0", "o": "0", "1": "l", "l": "1", "I": "1", "i": "1", "5": "S", "S": "5", "8": "B", "B": "8"}
 
 
 def _upper(text: str) -> str:

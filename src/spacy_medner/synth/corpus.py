@@ -20,7 +20,7 @@ from ..labels import TYPES
 from .builder import NoteBuilder
 from .cast import World
 from .kinds import dictation_block
-from .notes import DICTATED_KINDS, MIXED_CASE_KINDS, NOTE_KINDS, choose_kind
+from .notes import DICTATED_KINDS, MIXED_CASE_KINDS, NOTE_KINDS, UNWRAPPED_KINDS, choose_kind
 from .sections import NoteContext, Style
 from .surrogates import Surrogates, weighted
 
@@ -36,6 +36,9 @@ QUIRK_RATE = 0.02
 DICTATION_RATE = 0.25
 #: fraction of notes printed ALL-CAPS, PHI included (legacy systems)
 UPPER_RATE = 0.06
+#: share of notes that come from a scanned page, and the chance that OCR misreads a confusable character there
+SCANNED_RATE = 0.04
+SCANNED_OCR_RATE = 0.05
 
 README_NAME = "README.txt"
 #: The first line of that README: what marks a folder as written by the generator.
@@ -113,6 +116,7 @@ def _compose(rng, sur, world, patient, record_index: int, forced: List[str], see
     if kind in DICTATED_KINDS and rng.random() < DICTATION_RATE:
         dictation_block(ctx)
     case = "upper" if kind not in MIXED_CASE_KINDS and rng.random() < UPPER_RATE else None
+    scanned = kind not in UNWRAPPED_KINDS and rng.random() < SCANNED_RATE
     missing = [t for t in forced if t not in ctx.b.labels]
     if missing:  # a composer that skipped its extras block: never expected
         raise AssertionError(f"note kind {kind} did not write forced TYPEs {missing}")
@@ -120,11 +124,13 @@ def _compose(rng, sur, world, patient, record_index: int, forced: List[str], see
     return ctx.b.build(
         note_id,
         patient.patient_id,
-        wrap_width=style.wrap_width,
+        wrap_width=None if kind in UNWRAPPED_KINDS else style.wrap_width,
         case=case,
+        ocr_rate=SCANNED_OCR_RATE if scanned else 0.0,
         meta={
             "kind": kind,
             "case": case or "mixed",
+            "scanned": "true" if scanned else "false",
             "record_date": ctx.date.isoformat(),
             "synthetic": "true",
             "generator": "spacy_medner.synth",

@@ -1,6 +1,6 @@
 """SYNTHETIC machine output and paper forms, as they reach a de-identifier in bulk: an X12 5010
-eligibility response (271), a FHIR Patient resource, a CSV worklist export and a numbered form
-with check boxes.
+eligibility response (271), a FHIR Patient resource, a CSV worklist export, a DICOM header dump
+and a numbered form with check boxes.
 
 Their PHI follows the hand-written yardstick's rules (``tests/fixtures/ood_notes/README.md``):
 an X12 ``NM1`` name is one span from family name to middle initial
@@ -249,9 +249,81 @@ def numbered_form(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
+def _dicom_name(person, label: str) -> Phi:
+    parts = [person.last.upper(), person.first.upper()] + ([person.middle.upper().rstrip(".")] if person.middle else [])
+    return Phi(label, "^".join(parts))
+
+
+def _uid(rng, root: str) -> str:
+    return f"{root}.{rng.randint(1, 9)}.{rng.randint(10**9, 10**10 - 1)}.{rng.randint(100, 999)}.{rng.randint(10**9, 2 * 10**9)}.{rng.randint(1, 999)}"
+
+
+def dicom_header(ctx: NoteContext, forced: Sequence[str]) -> None:
+    """A DICOM header as ``dcmdump`` prints it, with a PACS import line: one element per line,
+    ``(gggg,eeee) VR [value]  # length, multiplicity Keyword``; identifying values are PHI, the
+    tags, VRs, keywords, times, sizes and standard UIDs are not."""
+    rng, b, p, sur = ctx.rng, ctx.b, ctx.patient, ctx.sur
+    fac = ctx.facility
+    modality, desc = rng.choice((("CT", "CT CHEST W CONTRAST"), ("MR", "MRI BRAIN WO"), ("CR", "XR CHEST 2 VIEWS"), ("US", "US ABDOMEN COMPLETE")))
+    root = rng.choice(("1.2.840.113619.2", "1.3.12.2.1107.5.1", "1.2.392.200036.9116", "1.2.826.0.1.3680043.8"))
+    study_uid = _uid(rng, root)
+    width = 40
+
+    def element(tag: str, vr: str, keyword: str, value, bracket: bool = True) -> None:
+        text = value.text if isinstance(value, Phi) else value
+        shown = f"[{text}]" if bracket else text
+        pad = " " * max(1, width - len(shown))
+        b.emit(f"({tag}) {vr} " + ("[{v}]" if bracket else "{v}") + f"{pad}# {len(text) + len(text) % 2:3d}, 1 {keyword}\n", v=value)
+
+    if rng.random() < 0.7:
+        job = Phi("IDNUM", f"{ctx.date:%y%m%d}-{rng.randint(1, 9999):04d}")
+        b.emit("$ dcmdump -M IMPORT/{j}/SER00" + str(rng.randint(1, 9)) + f"/IM{rng.randint(1, 999):06d}.dcm\n", j=job)
+        b.add("\n")
+    b.add("# Dicom-Data-Set\n# Used TransferSyntax: Little Endian Explicit\n")
+    element("0008,0005", "CS", "SpecificCharacterSet", "ISO_IR 100")
+    element("0008,0008", "CS", "ImageType", "ORIGINAL\\PRIMARY\\AXIAL")
+    element("0008,0016", "UI", "SOPClassUID", "=" + rng.choice(("CTImageStorage", "MRImageStorage", "ComputedRadiographyImageStorage")), bracket=False)
+    element("0008,0018", "UI", "SOPInstanceUID", Phi("IDNUM", study_uid + f".{rng.randint(1, 9)}.{rng.randint(1, 400)}"))
+    study_day = ctx.date - dt.timedelta(days=rng.randint(0, 30))
+    element("0008,0020", "DA", "StudyDate", Phi("DATE", study_day.strftime("%Y%m%d")))
+    element("0008,0030", "TM", "StudyTime", f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}{rng.randint(0, 59):02d}.000")
+    if rng.random() < 0.5:
+        element("0008,002a", "DT", "AcquisitionDateTime", Phi("DATE", study_day.strftime("%Y%m%d") + f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}{rng.randint(0, 59):02d}.{rng.randint(0, 999999):06d}"))
+    element("0008,0050", "SH", "AccessionNumber", Phi("IDNUM", f"{modality}{study_day:%y}-{rng.randint(10**5, 10**7)}"))
+    element("0008,0060", "CS", "Modality", modality)
+    element("0008,0070", "LO", "Manufacturer", rng.choice(("GE MEDICAL SYSTEMS", "SIEMENS", "Philips", "CANON_MEC")))
+    element("0008,0080", "LO", "InstitutionName", Phi("HOSPITAL", fac.name.upper()))
+    element("0008,0090", "PN", "ReferringPhysicianName", _dicom_name(p.pcp.person, "DOCTOR"))
+    element("0008,1010", "SH", "StationName", f"{modality}AWP{rng.randint(10000, 99999)}")
+    element("0008,1030", "LO", "StudyDescription", desc)
+    if rng.random() < 0.6:
+        element("0008,1070", "PN", "OperatorsName", _dicom_name(sur.person(), "DOCTOR"))
+    element("0008,1090", "LO", "ManufacturerModelName", rng.choice(("Revolution EVO", "SOMATOM Force", "Ingenia 3.0T", "Aquilion ONE")))
+    element("0010,0010", "PN", "PatientName", _dicom_name(p.person, "PATIENT"))
+    element("0010,0020", "LO", "PatientID", Phi("MEDICALRECORD", p.mrn))
+    element("0010,0030", "DA", "PatientBirthDate", Phi("DATE", p.dob.strftime("%Y%m%d")))
+    element("0010,0040", "CS", "PatientSex", p.person.sex)
+    if rng.random() < 0.4:
+        element("0010,2154", "SH", "PatientTelephoneNumbers", Phi("PHONE", _digits(p.phone)[-10:]))
+    element("0018,0050", "DS", "SliceThickness", rng.choice(("0.625", "1.25", "2.5", "5")))
+    if rng.random() < 0.5:
+        element("0018,1000", "LO", "DeviceSerialNumber", Phi("DEVICE", f"{rng.randint(10**5, 10**7)}"))
+    element("0020,000d", "UI", "StudyInstanceUID", Phi("IDNUM", study_uid))
+    element("0020,000e", "UI", "SeriesInstanceUID", Phi("IDNUM", study_uid + f".{rng.randint(1, 9)}"))
+    element("0020,0010", "SH", "StudyID", Phi("IDNUM", str(rng.randint(1000, 99999))))
+    element("0020,0011", "IS", "SeriesNumber", str(rng.randint(1, 12)))
+    b.add("\n")
+    if rng.random() < 0.8:
+        b.line("Import {d} {t} by {u}: matched to local MRN {m}; " + rng.choice(("no mismatches", "name matched after reconciliation", "DOB verified by phone")) + ".",
+               d=Phi("DATE", ctx.date.isoformat()), t=f"{rng.randint(7, 18):02d}:{rng.randint(0, 59):02d}", u=Phi("USERNAME", sur.username(sur.person())),
+               m=Phi("MEDICALRECORD", p.mrn))
+    extras_block(ctx, forced)
+
+
 EXPORT_KINDS = {
     "x12_eligibility": (x12_eligibility, 0.015),
     "fhir_patient": (fhir_patient, 0.015),
     "csv_export": (csv_export, 0.015),
     "numbered_form": (numbered_form, 0.02),
+    "dicom_header": (dicom_header, 0.015),
 }

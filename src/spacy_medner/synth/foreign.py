@@ -1,5 +1,5 @@
-"""SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French or
-Portuguese: discharge and referral letters about the patient, with that country's names,
+"""SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French,
+Portuguese or Dutch: discharge and referral letters about the patient, with that country's names,
 addresses, telephone numbers, day-first and written dates, titles and sign-offs.
 
 Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
@@ -107,13 +107,29 @@ LANGUAGES = {
          "Tomografia de {d} sem alterações agudas."),
         "A filha, {r}, {j}, mora em {c}; telefone {ph}.", ("José", "Lucas", "Vicente", "Camilo", "Paulo"),
         ("Atenciosamente", "Cordialmente"), "{c}, {d}"),
+    "nl": Language(
+        "nl_NL", ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                               "november", "december"),
+        "{d} {m} {y}", "%d-%m-%Y", ("Ziekenhuis {c}", "{s} Ziekenhuis", "Medisch Centrum {c}", "Streekziekenhuis {c}",
+                                    "Huisartsenpraktijk {n}"),
+        ("Afdeling Longziekten", "Afdeling Cardiologie", "Spoedeisende Hulp", "Afdeling Interne Geneeskunde"),
+        ("dr. ", "drs. ", "prof. dr. ", "Dr. "), ("dhr. ", "mevr. "),
+        ("Ontslagbrief", "Brief aan de huisarts", "Verwijsbrief"),
+        "Wij berichten u over {t}{n}, geboren {dob}, {a} jaar, die van {d1} tot {d2} op onze afdeling was opgenomen.",
+        "Adres", (("Opnamenummer", "ACCOUNT"), ("Patiëntnummer", "MEDICALRECORD"), ("Polisnummer", "HEALTHPLAN")),
+        ("Echocardiografie op {d} (dr. {dr}): LVEF 45%.", "Opname via de Spoedeisende Hulp op {d} na een val.",
+         "Eerder behandeld in {h} tot {d}.", "Controle op de polikliniek op {d} om 10:20 uur."),
+        "Contactpersoon: dochter {r}, {j}, woonachtig in {c}, tel. {ph}.", ("Sint Antonius", "Sint Franciscus", "Sint Jans",
+                                                                              "Elisabeth", "Maria"),
+        ("Met collegiale groet", "Met vriendelijke groet"), "{c}, {d}"),
 }
 
 
 #: the salutation before the first paragraph, per language
 SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,", "Liebe Kollegin, lieber Kollege,"),
                "it": ("Gentile Collega,", "Egregio Dottore,"), "es": ("Estimado colega:", "Apreciable doctor(a):"),
-               "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,")}
+               "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
+               "nl": ("Geachte collega,", "Beste collega,")}
 
 
 def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
