@@ -373,6 +373,7 @@ class Surrogates:
             ((title.rstrip(".") + " ", Phi("PATIENT", p.last)), 0.6 if kind != "header" else 0),
             (Phi("PATIENT", f"{p.last}, {p.first} {p.middle}." if p.middle else f"{p.last}, {p.first}"), 0.5),
             (Phi("PATIENT", f"{p.last} {p.first[0]}"), 0.2),
+            (Phi("PATIENT", f"{p.last.upper()}, {p.first[0]}"), 0.15),
             (Phi("PATIENT", f"{p.first[0]}.{p.last[0]}."), 0.1 if kind != "header" else 0),
             (Phi("PATIENT", f"{p.first} {p.last}".upper()), 0.3 if kind == "header" else 0.05),
             (Phi("PATIENT", f"{p.last}, {p.first} {p.middle}".upper() if p.middle else f"{p.last}, {p.first}".upper()), 0.6 if kind == "header" else 0.05),
@@ -408,6 +409,7 @@ class Surrogates:
             ((Phi("DOCTOR", p.last), " MD"), 0.4),
             (("Dr. ", Phi("DOCTOR", f"{p.first[0]}. {p.last}")), 0.5),
             ((Phi("DOCTOR", f"{p.last}, {p.first[0]}."), f" {cred}"), 0.2),
+            (Phi("DOCTOR", f"{p.last.upper()}, {p.first[0]}"), 0.2),  # a paging or dispensing log's "LAST, F"
             (("Dr. ", Phi("DOCTOR", p.first)), 0.15 if kind != "signature" else 0),
         ]
         if kind == "terse":
@@ -638,6 +640,8 @@ class Surrogates:
                 (f"{rng.choice(PLACE_HEADS)} {rng.choice(PLACE_WORDS)}", 1),
             ])
             name = f"{proper} {rng.choice(THIRD_PARTY_KINDS[kind])}"
+            if kind == "pharmacy" and rng.random() < 0.3:  # a chain's store number is part of the name
+                name += f" #{rng.choice((rng.randint(1, 99), rng.randint(100, 9999)))}" if rng.random() < 0.8 else f" #{rng.randint(1, 999):04d}"
             return name.upper() if rng.random() < 0.06 else name
         if kind == "insurer":
             return weighted(
