@@ -230,6 +230,15 @@ SHAPED = [
     ("controle op dinsdag 10 maart om 9 uur", "10 maart", "DATE"),
     ("thuis tot na Koningsdag", "Koningsdag", "DATE"),
     ("hosted the family for Tết this year", "Tết", "DATE"),
+    # iCalendar, Polish, Japanese
+    ("DTSTART;TZID=America/Chicago:20260302T120000\nDTEND", "20260302T120000", "DATE"),
+    ("CREATED:20260219T101502Z\n", "20260219T101502Z", "DATE"),
+    ("przyjęta 3 lutego 2026 r. z powodu duszności", "3 lutego 2026 r.", "DATE"),
+    ("EF 30% w badaniu z września 2025", "września 2025", "DATE"),
+    ("narastającej od Wigilii duszności", "Wigilii", "DATE"),
+    ("発症：2019年11月3日、湘南", "2019年11月3日", "DATE"),
+    ("生年月日　昭和31年8月29日", "昭和31年8月29日", "DATE"),
+    ("父 心筋梗塞にて 62 歳で死亡", "62", "AGE"),
     ("Recover in IR holding bay 6 for 1 hour", "6", "ROOM"),
     ("confirmed bed 214 on the unit", "214", "ROOM"),
     ("tomosynthesis unit (Room B)", "B", "ROOM"),
@@ -407,6 +416,14 @@ def test_not_phi_matches_stay_outside_every_entity():
     pipe.patterns = [p for p in pipe.patterns if p["label"] != NOT_PHI_LABEL]
     doc = nlp(text)
     assert all(any(t.ent_iob_ != "O" for t in doc[s:e]) for s, e in held)
+
+
+def test_calendar_time_zone_rules_and_law_citations_are_not_dates(matcher, tokenizer_nlp):
+    """iCalendar's VTIMEZONE rules start in 1970 by convention, and a Polish footer cites a law
+    by its date; neither is a date of the patient."""
+    for text in ("TZNAME:CDT\nDTSTART:19700308T020000\nRRULE:FREQ=YEARLY", "zgodnie z ustawą z dnia 6 listopada 2008 r. o prawach"):
+        doc = tokenizer_nlp(text)
+        assert [m for m in matcher(doc) if m.label == "DATE"] == [], text
 
 
 def test_a_house_and_flat_number_is_not_held_out_as_a_ratio(matcher, tokenizer_nlp):

@@ -641,7 +641,11 @@ def test_scanned_notes_carry_ocr_misreads(notes600):
 def test_store_numbers_and_log_style_names(notes600):
     """Sets M and N missed a pharmacy's store number (``Dillard Drug #0213``) and the initial of a
     paging log's ``HUGHES-ADEYEMI, D``: both forms are written, inside their spans."""
-    orgs = _surfaces(notes600, "ORGANIZATION")
-    assert sum(bool(re.search(r"(?i)(drugs?|pharmacy|apothecary|rx) #\d+$", x)) for x in orgs) >= 5
+    from spacy_medner.synth.surrogates import Surrogates
+
+    sur = Surrogates(0, random.Random(3))
+    pharmacies = [sur.organization("pharmacy") for _ in range(300)]
+    numbered = [x for x in pharmacies if re.search(r"(?i)(drugs?|pharmacy|apothecary|rx) #\d+$", x)]
+    assert 0.15 < len(numbered) / len(pharmacies) < 0.45
     names = _surfaces(notes600, "DOCTOR") + _surfaces(notes600, "PATIENT")
     assert sum(bool(re.fullmatch(r"[A-Z'-]+(?: [A-Z'-]+)?, [A-Z]", x)) for x in names) >= 5

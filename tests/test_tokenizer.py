@@ -40,6 +40,13 @@ def nlp():
         ("NM1*IL*1*NAKAGAWA-FORD*HIROSHI*T***MI*GSM417729031~", "GSM417729031"),
         ("NM1*IL*1*NAKAGAWA-FORD*HIROSHI*T***MI*GSM417729031~", "NAKAGAWA-FORD*HIROSHI*T"),
         ("N3*46 OLD COUNTY RD*APT 2~", "46 OLD COUNTY RD*APT 2"),
+        ("+1 (417) 753-3518,07/16/2084,Njoku,85", "07/16/2084"),
+        ("+1 (417) 753-3518,07/16/2084,Njoku,85", "+1 (417) 753-3518"),
+        ('77,E11.9,"20070228",M,"Anirudh"', "20070228"),
+        ("SEX;ZIP;DOB\nM;50157;2029-01-01;ALEJANDRO", "50157"),
+        ("SUMMARY:NEW PT 40 - ABDI\\, HODAN M (34 y F)", "ABDI"),
+        ("発症：2019年11月3日、湘南", "2019年11月3日"),
+        ("父 心筋梗塞にて 62 歳で死亡。母 91 歳、北浦市 在住", "北浦市"),
         ("first due ~4/23/26).", "4/23/26"),
         ("@rrt-team @dwhitacre can u bring bipap", "dwhitacre"),
         ("ricovero presso l'Ospedale Civile di Sesto", "Ospedale Civile di Sesto"),
@@ -70,6 +77,8 @@ def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
         ("2025@09:12", ["2025", "@", "09:12"]),
         ("NM1*PR*2*ACME**PI*61147~", ["NM", "1", "*", "PR", "*", "2", "*", "ACME", "*", "*", "PI", "*", "61147", "~"]),
         ("**Bold**", ["*", "*", "Bold", "*", "*"]),
+        ("1,000,000 and 2,5", ["1,000,000", "and", "2", ",", "5"]),
+        ("令和8年", ["令", "和", "8", "年"]),
     ],
 )
 def test_glued_clinical_tokens(nlp, text, tokens):

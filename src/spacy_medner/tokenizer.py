@@ -29,6 +29,12 @@ such boundaries token boundaries.  Added to the language's own infixes:
   ``@dwhitacre`` -> ``@ dwhitacre``); e-mail addresses are kept whole;
 - the apostrophe of an elided article before a capital (``l'Ospedale`` -> ``l ' Ospedale``,
   ``dell'Ospedale``, ``d'Angers``);
+- in CSV and iCalendar exports: a comma between digits unless it groups thousands
+  (``3518,07/16/2084`` -> ``3518 , 07 / 16 / 2084``; ``1,000`` is kept, ``2,5`` splits), a comma
+  beside a double quote (``E11.9,"20070228"``), a semicolon inside a token (``M;50157``) and the
+  backslash that escapes a comma or semicolon (``ABDI\\, HODAN``);
+- every CJK character (Han, kana, CJK punctuation, full-width forms) on its own, since those
+  scripts write words without spaces (``2019年11月3日`` -> ``2019 年 11 月 3 日``);
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
   02``, ``MRN4417220``); ``A1234``, ``HbA1c`` and ``T4`` are not split here.
 
@@ -59,6 +65,10 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+#: one CJK character (ideographs, kana, their punctuation and full-width forms): each is a token,
+#: since those scripts write words without spaces
+CJK = r"[\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+
 CLINICAL_INFIXES: List[str] = [
     rf"(?<=[{ALPHA}])[:=#](?=[{ALPHA}0-9(\[])",
     rf"(?<=[0-9])[=#](?=[{ALPHA}0-9])",
@@ -76,11 +86,18 @@ CLINICAL_INFIXES: List[str] = [
     r"\*",
     r"(?<=[0-9])@(?=[0-9])",
     r"(?<=[lLdD])['’](?=[A-ZÀ-ÖØ-Þ])",
+    r"(?<=[0-9]),(?=[0-9])(?![0-9]{3}(?![0-9]))",
+    r'(?<=\S),(?=")|(?<="),(?=\S)|"(?=[,;])|(?<=[,;])"',
+    r"(?<=\S);(?=\S)",
+    r"\\(?=[,;])",
+    CJK,
 ]
-CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"\*", r"@(?=[A-Za-z0-9_])"]
+CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"\*", r"@(?=[A-Za-z0-9_])", CJK]
 CLINICAL_SUFFIXES: List[str] = [
     r"\|",
     r"\*",
+    r"\\",
+    CJK,
     rf"(?<=[0-9][{ALPHA}])\.",
 ]
 _LOWERCASE_LETTER_PERIOD = re.compile(r"^[a-z]\.$")

@@ -1,5 +1,5 @@
 """SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French,
-Portuguese or Dutch: discharge and referral letters about the patient, with that country's names,
+Portuguese, Dutch, Polish or Japanese: discharge and referral letters about the patient, with that country's names,
 addresses, telephone numbers, day-first and written dates, titles and sign-offs.
 
 Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
@@ -122,6 +122,32 @@ LANGUAGES = {
         "Contactpersoon: dochter {r}, {j}, woonachtig in {c}, tel. {ph}.", ("Sint Antonius", "Sint Franciscus", "Sint Jans",
                                                                               "Elisabeth", "Maria"),
         ("Met collegiale groet", "Met vriendelijke groet"), "{c}, {d}"),
+    "pl": Language(
+        "pl_PL", ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
+                               "października", "listopada", "grudnia"),
+        "{d} {m} {y} r.", "%d.%m.%Y", ("Szpital Miejski im. {s}", "Wojewódzki Szpital Specjalistyczny - {c}", "Centrum Medyczne {n}",
+                                       "NZOZ Przychodnia {n}", "Szpital Powiatowy - {c}"),
+        ("Oddział Kardiologii", "Oddział Chorób Wewnętrznych", "Szpitalny Oddział Ratunkowy", "Oddział Geriatrii"),
+        ("lek. ", "dr n. med. ", "prof. dr hab. ", "lek. med. "), ("Pan ", "Pani "),
+        ("KARTA INFORMACYJNA LECZENIA SZPITALNEGO", "Wypis ze szpitala", "Skierowanie"),
+        "{t}{n}, data urodzenia {dob}, wiek {a} lat, hospitalizowany/a od {d1} do {d2}.",
+        "Adres", (("Nr księgi głównej", "ACCOUNT"), ("Nr historii choroby", "MEDICALRECORD"), ("Nr ubezpieczenia", "HEALTHPLAN")),
+        ("Echokardiografia z dnia {d} (lek. {dr}): EF 40%.", "Przyjęta przez SOR {d} po omdleniu.", "Wcześniej leczona w {h} do {d}.",
+         "Kontrola w poradni {d}, godz. 10:30."),
+        "Osoba do kontaktu: córka {r}, {j}, {c}, tel. {ph}.", ("Jana Pawła II", "św. Łukasza", "dr. Józefa Babińskiego", "św. Jadwigi",
+                                                              "Mikołaja Kopernika"),
+        ("Z wyrazami szacunku", "Z poważaniem"), "{c}, {d}"),
+    "ja": Language(
+        "ja_JP", ("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"),
+        "{y}年{m}{d}日", "%Y/%m/%d", ("{c}総合病院", "{n}内科クリニック", "医療法人{n}会 {n}病院", "{c}市民病院"),
+        ("循環器内科", "消化器内科", "救急外来", "総合診療科"),
+        ("", ""), ("", ""),
+        ("診療情報提供書", "紹介状", "退院時サマリー"),
+        "患者氏名 {t}{n} 様、生年月日 {dob}（{a} 歳）、{d1} から {d2} まで当院に入院されました。",
+        "住所", (("受付番号", "ACCOUNT"), ("患者ID", "MEDICALRECORD"), ("保険者番号", "HEALTHPLAN")),
+        ("{d} 心エコー（{dr} 医師）：EF 45%。", "{d} 救急外来を受診。", "{h} にて {d} まで加療。", "{d} 外来にて経過観察予定。"),
+        "連絡先：長女 {r}（{j}、{c} 在住）、電話 {ph}。", ("聖", "中央", "日赤", "済生会"),
+        ("何卒よろしくお願い申し上げます。", "ご高診のほどよろしくお願いいたします。"), "{c}、{d}"),
 }
 
 
@@ -129,7 +155,8 @@ LANGUAGES = {
 SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,", "Liebe Kollegin, lieber Kollege,"),
                "it": ("Gentile Collega,", "Egregio Dottore,"), "es": ("Estimado colega:", "Apreciable doctor(a):"),
                "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
-               "nl": ("Geachte collega,", "Beste collega,")}
+               "nl": ("Geachte collega,", "Beste collega,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
+               "ja": ("拝啓", "平素より大変お世話になっております。")}
 
 
 def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
@@ -152,19 +179,25 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     def city() -> str:
         return fake.city().strip()
 
+    def name() -> str:  # family name first in Japanese
+        return f"{fake.last_name()} {fake.first_name()}" if code == "ja" else f"{fake.first_name()} {fake.last_name()}"
+
+    def street() -> str:  # a Japanese town, chōme and block rather than Faker's placeholder street
+        return f"{fake.town()}{fake.chome()}{fake.ban()}" if code == "ja" else fake.street_address().strip()
+
     here = city()
     hospital = rng.choice(lang.hospitals).format(c=here, n=fake.last_name(), s=rng.choice(lang.saints))
-    author, colleague, gp = (f"{fake.first_name()} {fake.last_name()}" for _ in range(3))
+    author, colleague, gp = (name() for _ in range(3))
     b.line("{h}", h=Phi("HOSPITAL", hospital.upper() if rng.random() < 0.3 else hospital))
     b.line(rng.choice(lang.departments))
-    b.line("{s} - {z} {c}", s=Phi("STREET", fake.street_address().strip()), z=Phi("ZIP", fake.postcode()), c=Phi("CITY", here))
+    b.line("{s} - {z} {c}", s=Phi("STREET", street()), z=Phi("ZIP", fake.postcode()), c=Phi("CITY", here))
     b.line("Tel. {ph}", ph=Phi("PHONE", fake.phone_number()))
     if rng.random() < 0.5:
         mailbox = rng.choice(("info", "segreteria", "sekretariat", "contacto", "secretariat"))
         b.line("{e}", e=Phi("EMAIL", f"{mailbox}@{ascii_lower(here)}.example.org"))
     b.blank()
     b.line("{t}{g}", t=rng.choice(lang.doctor_titles), g=Phi("DOCTOR", gp))
-    b.line("{s}", s=Phi("STREET", fake.street_address().strip()))
+    b.line("{s}", s=Phi("STREET", street()))
     b.line("{z} {c}", z=Phi("ZIP", fake.postcode()), c=Phi("CITY", city()))
     b.blank()
     b.line(lang.place_date, c=Phi("CITY", here), d=_date(ctx, lang, ctx.date, 0.6))
@@ -185,7 +218,7 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.add("\n")
     if rng.random() < 0.6:
         abroad = rng.random() < 0.5  # a traveller from the US, or a local resident
-        b.emit(lang.address_label + ": {s}, ", s=Phi("STREET", p.street if abroad else fake.street_address().strip()))
+        b.emit(lang.address_label + ": {s}, ", s=Phi("STREET", p.street if abroad else street()))
         b.emit("{c}", c=Phi("CITY", p.city if abroad else city()))
         if abroad:
             b.emit(", {st} {z}", st=Phi("STATE", p.state), z=Phi("ZIP", p.zip))
@@ -196,14 +229,14 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.emit(frame + " ", d=_date(ctx, lang, ctx.days(-60, 60)), dr=Phi("DOCTOR", colleague), h=Phi("HOSPITAL", other))
     b.add("\n").blank()
     if rng.random() < 0.7:
-        b.emit(lang.relative, r=Phi("PATIENT", f"{fake.first_name()} {fake.last_name()}"), j=Phi("PROFESSION", fake.job().split(",")[0].strip()),
+        b.emit(lang.relative, r=Phi("PATIENT", name()), j=Phi("PROFESSION", fake.job().split(",")[0].strip()),
                c=Phi("CITY", city()), ph=Phi("PHONE", fake.phone_number()))
         b.add("\n").blank()
     b.line(rng.choice(lang.closing))
     b.blank()
     b.line("{t}{a}", t=rng.choice(lang.doctor_titles[:2]), a=Phi("DOCTOR", author))
-    if rng.random() < 0.5:  # the dictation reference: author's and typist's initials
-        typist = initials_of(f"{fake.first_name()} {fake.last_name()}").lower()
+    typist = initials_of(f"{fake.first_name()} {fake.last_name()}").lower()
+    if rng.random() < 0.5 and typist and initials_of(author):  # the dictation reference: author's and typist's initials
         b.line("{a}/{t}", a=Phi("DOCTOR", initials_of(author).upper()), t=Phi("DOCTOR", typist))
     extras_block(ctx, forced)
 
