@@ -83,14 +83,18 @@ def make_tiny_bert():
     return write_tiny_bert
 
 
-def save_ruler_model(path: Path, patterns) -> Path:
+def save_ruler_model(path: Path, patterns, clinical_tokenizer: bool = False) -> Path:
     """A pipeline whose "PHI" is exactly ``patterns`` (a span_ruler writing ``doc.spans["medner"]``), saved at ``path``.
 
     De-identification tests use it to control what is detected without a trained model.
+    ``clinical_tokenizer`` tokenizes as ``medner`` models do, so values inside CSV rows and other
+    glued text are tokens a phrase pattern can match.
     """
     import spacy
 
-    nlp = spacy.blank("en")
+    from spacy_medner.tokenizer import clinical_nlp
+
+    nlp = clinical_nlp("en") if clinical_tokenizer else spacy.blank("en")
     nlp.add_pipe("span_ruler", config={"spans_key": "medner"}).add_patterns(patterns)
     nlp.to_disk(path)
     return path

@@ -51,7 +51,8 @@ def notes():
 def model(notes, tmp_path_factory):
     """A pipeline whose PHI is exactly the synthetic notes' gold surfaces (a span_ruler on doc.spans["medner"])."""
     patterns = sorted({(s.label, n.text[s.start : s.end]) for n in notes for s in n.spans})
-    return save_ruler_model(tmp_path_factory.mktemp("model") / "ruler", [{"label": l, "pattern": p} for l, p in patterns])
+    return save_ruler_model(tmp_path_factory.mktemp("model") / "ruler", [{"label": l, "pattern": p} for l, p in patterns],
+                            clinical_tokenizer=True)
 
 
 @pytest.fixture(scope="module")

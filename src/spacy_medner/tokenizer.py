@@ -32,7 +32,7 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - in CSV and iCalendar exports: a comma between digits unless it groups thousands
   (``3518,07/16/2084`` -> ``3518 , 07 / 16 / 2084``; ``1,000`` is kept, ``2,5`` splits), a comma
   beside a double quote (``E11.9,"20070228"``), a semicolon inside a token (``M;50157``) and the
-  backslash that escapes a comma or semicolon (``ABDI\\, HODAN``);
+  backslash that escapes a comma or semicolon (``ABDI\\, HODAN``), also as a suffix;
 - every CJK character (Han, kana, CJK punctuation, full-width forms) on its own, since those
   scripts write words without spaces (``2019年11月3日`` -> ``2019 年 11 月 3 日``);
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
