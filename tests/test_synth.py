@@ -309,7 +309,7 @@ def test_cli_rejects_a_file_as_out_dir(tmp_path):
 
 @pytest.fixture(scope="module")
 def notes600():
-    return list(generate_notes(600, seed=21))
+    return list(generate_notes(800, seed=21))
 
 
 def _surfaces(notes, label):
@@ -571,7 +571,7 @@ def test_machine_exports_and_forms(notes600):
     """Sets F, K and M held X12, FHIR and CSV output and numbered forms: the generator writes them, with
     their PHI annotated by the yardstick's rules and their structure (segment ids, JSON keys, column
     names, item numbers, form revisions) left outside every span."""
-    kinds = ("x12_eligibility", "fhir_patient", "csv_export", "numbered_form", "dicom_header")
+    kinds = ("x12_eligibility", "fhir_patient", "csv_export", "numbered_form", "dicom_header", "ccda_document")
     by_kind = {k: [n for n in notes600 if n.meta["kind"] == k] for k in kinds}
     assert all(len(notes) >= 3 for notes in by_kind.values()), {k: len(v) for k, v in by_kind.items()}
 
@@ -599,7 +599,7 @@ def test_machine_exports_and_forms(notes600):
         assert [span_at(note, family.start(i)).label for i in (1, 2)] == ["PATIENT", "PATIENT"]
     for note in by_kind["csv_export"]:
         lines = note.text.split("\n")
-        header = next(i for i, line in enumerate(lines) if re.search(r"(?i)dob|mrn|lastname|firstname|provider|age", line))
+        header = next(i for i, line in enumerate(lines) if re.search(r"(?i)\b(?:dob|mrn|lastname|firstname|provider|age|sex|phone|zip|visitdate|icd10|hba1c)\b", line))
         offset = sum(len(line) + 1 for line in lines[:header])
         assert not covered(note, offset, offset + len(lines[header]))
         assert covered(note, offset + len(lines[header]) + 1, offset + len(lines[header]) + 1 + len(lines[header + 1]))
@@ -611,11 +611,20 @@ def test_machine_exports_and_forms(notes600):
         assert span_at(note, name.start(1)).label == "PATIENT" and span_at(note, name.start(1)).end == name.end(1)
         sop_class = re.search(r"\(0008,0016\) UI (=\w+)", note.text)
         assert not covered(note, sop_class.start(1), sop_class.end(1))
+    for note in by_kind["ccda_document"]:
+        for tag in re.finditer(r"</?([A-Za-z]+)", note.text):
+            assert not covered(note, tag.start(1), tag.end(1)), tag.group(1)
+        given = re.search(r"<patient>\s*<name use=\"L\"><given>([^<]+)</given><family>([^<]+)</family>", note.text)
+        assert [span_at(note, given.start(i)).label for i in (1, 2)] == ["PATIENT", "PATIENT"]
+        for phone in re.finditer(r'value="tel:([^"]+)"', note.text):
+            assert re.fullmatch(r"\+1-\d{3}-\d{3}-\d{4}", phone.group(1)) and span_at(note, phone.start(1)).label == "PHONE"
+        standard = note.text.find('root="2.16.840.1.113883.4.1"')
+        assert standard < 0 or not covered(note, standard, standard + 28)
     for note in by_kind["numbered_form"]:
         items = list(re.finditer(r"(?m)^(\d{1,2})\. ", note.text))
         assert len(items) >= 10
         assert not [m.group(1) for m in items if covered(note, m.start(1), m.end(1))]
-        rev = re.search(r"\(rev\. (\d\d/\d{4})\)", note.text)
+        rev = re.search(r"(?i)\(rev\. (\d\d/\d{4})\)", note.text)
         assert rev and not covered(note, rev.start(1), rev.end(1))
 
 

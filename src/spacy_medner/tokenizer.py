@@ -31,8 +31,12 @@ such boundaries token boundaries.  Added to the language's own infixes:
   ``dell'Ospedale``, ``d'Angers``);
 - in CSV and iCalendar exports: a comma between digits unless it groups thousands
   (``3518,07/16/2084`` -> ``3518 , 07 / 16 / 2084``; ``1,000`` is kept, ``2,5`` splits), a comma
-  beside a double quote (``E11.9,"20070228"``), a semicolon inside a token (``M;50157``) and the
-  backslash that escapes a comma or semicolon (``ABDI\\, HODAN``), also as a suffix;
+  beside a double quote or before ``+`` or a bracket (``E11.9,"20070228"``,
+  ``inbound,+15075550162``), a semicolon inside a token (``M;50157``) and
+  iCalendar's escaping backslash (``ABDI\\, HODAN``);
+- in XML, HTML and RTF: ``<``, ``>``, a double quote and a backslash, anywhere
+  (``<td>02/24/2026</td>`` -> ``< td > 02 / 24 / 2026 < /td >``, ``value="tel:+1-325-555-0176"``,
+  ``555-0145\\par``), and ``:`` before a ``+`` (``tel:+1``);
 - every CJK character (Han, kana, CJK punctuation, full-width forms) on its own, since those
   scripts write words without spaces (``2019年11月3日`` -> ``2019 年 11 月 3 日``);
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
@@ -70,7 +74,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 CJK = r"[\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 
 CLINICAL_INFIXES: List[str] = [
-    rf"(?<=[{ALPHA}])[:=#](?=[{ALPHA}0-9(\[])",
+    rf"(?<=[{ALPHA}])[:=#](?=[{ALPHA}0-9(\[+])",
     rf"(?<=[0-9])[=#](?=[{ALPHA}0-9])",
     r"(?<=[0-9])[/\-](?=[0-9])",
     rf"(?<=[{ALPHA}])-(?=[0-9])",
@@ -87,16 +91,18 @@ CLINICAL_INFIXES: List[str] = [
     r"(?<=[0-9])@(?=[0-9])",
     r"(?<=[lLdD])['’](?=[A-ZÀ-ÖØ-Þ])",
     r"(?<=[0-9]),(?=[0-9])(?![0-9]{3}(?![0-9]))",
-    r'(?<=\S),(?=")|(?<="),(?=\S)|"(?=[,;])|(?<=[,;])"',
+    r'(?<=\S),(?=[+("])|(?<="),(?=\S)|"(?=[,;])|(?<=[,;])"',
     r"(?<=\S);(?=\S)",
-    r"\\(?=[,;])",
+    r"\\",
+    r'[<>"]',
     CJK,
 ]
-CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"\*", r"@(?=[A-Za-z0-9_])", CJK]
+CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"\*", r"@(?=[A-Za-z0-9_])", r"[<>\\]", CJK]
 CLINICAL_SUFFIXES: List[str] = [
     r"\|",
     r"\*",
     r"\\",
+    r"[<>]",
     CJK,
     rf"(?<=[0-9][{ALPHA}])\.",
 ]

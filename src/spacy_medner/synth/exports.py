@@ -1,6 +1,6 @@
 """SYNTHETIC machine output and paper forms, as they reach a de-identifier in bulk: an X12 5010
-eligibility response (271), a FHIR Patient resource, a CSV worklist export, a DICOM header dump
-and a numbered form with check boxes.
+eligibility response (271), a FHIR Patient resource, a C-CDA document, a CSV worklist export, a
+DICOM header dump and a numbered form with check boxes.
 
 Their PHI follows the hand-written yardstick's rules (``tests/fixtures/ood_notes/README.md``):
 an X12 ``NM1`` name is one span from family name to middle initial
@@ -320,10 +320,68 @@ def dicom_header(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
+def ccda_document(ctx: NoteContext, forced: Sequence[str]) -> None:
+    """A C-CDA continuity-of-care document as its XML reads: the header's patient, author and
+    custodian, then a results table; given and family names are separate spans, timestamps one
+    span with their offset, the hospital's own OID an IDNUM, the standard OIDs and codes not PHI."""
+    rng, b, p, sur = ctx.rng, ctx.b, ctx.patient, ctx.sur
+    fac = ctx.facility
+    oid = f"2.16.840.1.113883.3.{rng.randint(1000, 99999)}"
+    offset = rng.choice(("-0500", "-0600", "-0700", "-0800"))
+
+    def ts(day: dt.date, clock: bool = True) -> Phi:
+        text = day.strftime("%Y%m%d") + (f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}{rng.randint(0, 59):02d}{offset}" if clock else "")
+        return Phi("DATE", text)
+
+    def tel(number: str) -> Phi:  # E.164 with dashes; a short local number or extension gets a whole new number
+        digits = _digits(number)[-10:]
+        if len(digits) < 10:
+            digits = f"{rng.randint(201, 989)}{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
+        return Phi("PHONE", f"+1-{digits[:3]}-{digits[3:6]}-{digits[6:]}")
+
+    b.add('<?xml version="1.0" encoding="UTF-8"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3">\n')
+    b.add('  <templateId root="2.16.840.1.113883.10.20.22.1.2" extension="2015-08-01"/>\n')
+    b.emit('  <id root="{o}" extension="{d}"/>\n', o=Phi("IDNUM", oid), d=Phi("IDNUM", str(rng.randint(10**6, 10**8))))
+    b.add('  <code code="34133-9" codeSystem="2.16.840.1.113883.6.1" displayName="Summarization of Episode Note"/>\n')
+    b.emit('  <effectiveTime value="{t}"/>\n', t=ts(ctx.date))
+    b.add("  <recordTarget>\n    <patientRole>\n")
+    b.emit('      <id root="{o}" extension="{m}"/>\n', o=Phi("IDNUM", oid), m=Phi("MEDICALRECORD", p.mrn))
+    if rng.random() < 0.5:
+        b.emit('      <id root="2.16.840.1.113883.4.1" extension="{s}"/>\n', s=Phi("SSN", p.ssn))
+    b.emit('      <addr use="HP">\n        <streetAddressLine>{s}</streetAddressLine>\n        <city>{c}</city>\n'
+           '        <state>{st}</state>\n        <postalCode>{z}</postalCode>\n        <country>{co}</country>\n      </addr>\n',
+           s=Phi("STREET", p.street), c=Phi("CITY", p.city), st=Phi("STATE", sur.state(abbr=True)), z=Phi("ZIP", p.zip), co=Phi("COUNTRY", "US"))
+    b.emit('      <telecom use="HP" value="tel:{t}"/>\n', t=tel(p.phone))
+    if rng.random() < 0.6:
+        b.emit('      <telecom use="HP" value="mailto:{e}"/>\n', e=Phi("EMAIL", p.email))
+    b.emit("      <patient>\n        <name use=\"L\"><given>{g}</given><family>{f}</family></name>\n",
+           g=Phi("PATIENT", p.person.first), f=Phi("PATIENT", p.person.last))
+    b.add('        <administrativeGenderCode code="' + p.person.sex + '" codeSystem="2.16.840.1.113883.5.1"/>\n')
+    b.emit('        <birthTime value="{d}"/>\n      </patient>\n    </patientRole>\n  </recordTarget>\n', d=ts(p.dob, clock=False))
+    doc = p.pcp.person
+    b.emit('  <author>\n    <time value="{t}"/>\n    <assignedAuthor>\n      <id root="2.16.840.1.113883.4.6" extension="{n}"/>\n'
+           '      <telecom use="WP" value="tel:{ph}"/>\n      <assignedPerson><name><prefix>Dr.</prefix><given>{g}</given><family>{f}</family>'
+           '<suffix>MD</suffix></name></assignedPerson>\n    </assignedAuthor>\n  </author>\n',
+           t=ts(ctx.date), n=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))), ph=tel(fac.phone), g=Phi("DOCTOR", doc.first), f=Phi("DOCTOR", doc.last))
+    b.emit("  <custodian><assignedCustodian><representedCustodianOrganization>\n      <name>{h}</name>\n"
+           "    </representedCustodianOrganization></assignedCustodian></custodian>\n", h=Phi("HOSPITAL", fac.name))
+    b.add('  <component><structuredBody><component><section>\n    <code code="30954-2" codeSystem="2.16.840.1.113883.6.1"/>\n'
+          "    <title>RESULTS</title>\n    <text><table><thead><tr><th>Test</th><th>Result</th><th>Range</th><th>Date</th></tr></thead><tbody>\n")
+    for test, value, ref in rng.sample((("Hemoglobin A1c", "7.4 %", "4.0-5.6"), ("Creatinine", "1.12 mg/dL", "0.51-0.95"),
+                                        ("Potassium", "3.6 mmol/L", "3.5-5.1"), ("LDL cholesterol", "88 mg/dL", "<100"),
+                                        ("TSH", "2.1 mIU/L", "0.4-4.0")), rng.randint(2, 4)):
+        day = ctx.date - dt.timedelta(days=rng.randint(0, 30))
+        b.emit(f"      <tr><td>{test}</td><td>{value.replace('<', '&lt;')}</td><td>{ref.replace('<', '&lt;')}</td><td>" + "{d}</td></tr>\n",
+               d=Phi("DATE", day.strftime("%m/%d/%Y")))
+    b.add("    </tbody></table></text>\n  </section></component></structuredBody></component>\n</ClinicalDocument>\n")
+    extras_block(ctx, forced)
+
+
 EXPORT_KINDS = {
     "x12_eligibility": (x12_eligibility, 0.015),
     "fhir_patient": (fhir_patient, 0.015),
     "csv_export": (csv_export, 0.015),
     "numbered_form": (numbered_form, 0.02),
     "dicom_header": (dicom_header, 0.015),
+    "ccda_document": (ccda_document, 0.015),
 }

@@ -513,9 +513,10 @@ NOTE_KINDS.update(EXPORT_KINDS)
 DICTATED_KINDS = ("discharge_summary", "progress_note", "clinic_letter", "ed_note", "radiology_report", "operative_report",
                   "pathology_report", "psychiatry_note", "outpatient_letter")
 #: machine output, never hard-wrapped (one segment, element or row per line)
-UNWRAPPED_KINDS = ("hl7_message", "x12_eligibility", "fhir_patient", "csv_export", "dicom_header")
+UNWRAPPED_KINDS = ("hl7_message", "x12_eligibility", "fhir_patient", "csv_export", "dicom_header", "ccda_document")
 #: kinds never printed ALL-CAPS (typed by patients or machines)
-MIXED_CASE_KINDS = ("portal_message", "telehealth_it", "x12_eligibility", "fhir_patient", "csv_export", "dicom_header")
+MIXED_CASE_KINDS = ("portal_message", "telehealth_it", "x12_eligibility", "fhir_patient", "csv_export", "dicom_header",
+                    "ccda_document")
 
 
 def choose_kind(rng, patient=None, day=None) -> str:
