@@ -118,21 +118,26 @@ def test_rescoring_given_paths_equals_decoding_again(bias):
         assert given[1] == again[1]
 
 
-def test_fit_recovers_a_known_temperature():
-    """Correctness drawn from the probabilities at T=2.5 is best explained by T close to 2.5."""
+def _cache_drawn_at(temperature: float, n_docs: int, seed: int) -> CachedLattices:
+    """A random CRF's lattices whose entities are correct with their probability at ``temperature``."""
     K = 9
-    rng = numpy.random.default_rng(2)
+    rng = numpy.random.default_rng(seed)
     model = _model(K, _random_params(rng, K, scale=0.5))
-    emissions = [rng.normal(size=(6, K)) * 3 for _ in range(400)]
+    emissions = [rng.normal(size=(6, K)) * 3 for _ in range(n_docs)]
     masks = [numpy.ones((6, K), dtype=bool) for _ in emissions]
 
     class Pipe:
         crf = model
         entity_bias = 0.0
 
-    paths, spans = crf_decode_with_confidence(model, emissions, masks, temperature=2.5)
+    paths, spans = crf_decode_with_confidence(model, emissions, masks, temperature=temperature)
     correct = [numpy.asarray([rng.random() < p for _, _, p in doc], dtype=bool) for doc in spans]
-    cache = CachedLattices(Pipe(), emissions, masks, correct, paths)
+    return CachedLattices(Pipe(), emissions, masks, correct, paths)
+
+
+def test_fit_recovers_a_known_temperature():
+    """Correctness drawn from the probabilities at T=2.5 is best explained by T close to 2.5."""
+    cache = _cache_drawn_at(2.5, n_docs=400, seed=2)
     fitted = fit_temperature(cache)
     assert fitted == pytest.approx(2.5, rel=0.25)
     assert expected_calibration_error(rescore(cache, fitted)) < expected_calibration_error(rescore(cache, 1.0))
@@ -140,19 +145,7 @@ def test_fit_recovers_a_known_temperature():
 
 def test_fit_finds_the_brute_force_minimum_of_the_log_loss():
     """The golden-section search lands within its tolerance of a dense grid's minimum."""
-    K = 9
-    rng = numpy.random.default_rng(5)
-    model = _model(K, _random_params(rng, K, scale=0.5))
-    emissions = [rng.normal(size=(6, K)) * 3 for _ in range(120)]
-    masks = [numpy.ones((6, K), dtype=bool) for _ in emissions]
-
-    class Pipe:
-        crf = model
-        entity_bias = 0.0
-
-    paths, spans = crf_decode_with_confidence(model, emissions, masks, temperature=1.7)
-    correct = [numpy.asarray([rng.random() < p for _, _, p in doc], dtype=bool) for doc in spans]
-    cache = CachedLattices(Pipe(), emissions, masks, correct, paths)
+    cache = _cache_drawn_at(1.7, n_docs=120, seed=5)
     grid = numpy.exp(numpy.linspace(numpy.log(0.3), numpy.log(10.0), 400))
     brute = grid[int(numpy.argmin([log_loss(rescore(cache, float(t))) for t in grid]))]
     assert fit_temperature(cache) == pytest.approx(brute, rel=0.012)

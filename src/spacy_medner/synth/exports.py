@@ -15,16 +15,11 @@ from typing import Sequence
 
 from .builder import Phi
 from .sections import NoteContext, extras_block
-from .surrogates import ascii_lower, initials_of
+from .surrogates import ascii_lower, component_name, initials_of
 
 
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
-
-
-def _x12_name(person, label: str) -> Phi:
-    parts = [person.last.upper(), person.first.upper()] + ([person.middle.upper()] if person.middle else [])
-    return Phi(label, "*".join(parts))
 
 
 def x12_eligibility(ctx: NoteContext, forced: Sequence[str]) -> None:
@@ -64,7 +59,7 @@ def x12_eligibility(ctx: NoteContext, forced: Sequence[str]) -> None:
     put("NM1*1P*2*{h}*****XX*{n}", h=Phi("HOSPITAL", fac.name.upper()), n=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))))
     put("HL*3*2*22*" + ("1" if rng.random() < 0.4 else "0"))
     put("TRN*2*{t}*" + str(rng.randint(10**9, 2 * 10**9 - 1)), t=trace)
-    put("NM1*IL*1*{n}***MI*{m}", n=_x12_name(p.person, "PATIENT"), m=Phi("HEALTHPLAN", p.healthplan.replace(" ", "")))
+    put("NM1*IL*1*{n}***MI*{m}", n=component_name(p.person, "PATIENT", "*"), m=Phi("HEALTHPLAN", p.healthplan.replace(" ", "")))
     if p.employer and rng.random() < 0.5:
         put("REF*6P*{g}*{e}", g=Phi("HEALTHPLAN", f"GRP-{rng.randint(1000, 99999)}"), e=Phi("ORGANIZATION", p.employer.upper()))
     put("N3*{s}", s=Phi("STREET", p.street.upper().replace(", ", "*")))
@@ -81,7 +76,7 @@ def x12_eligibility(ctx: NoteContext, forced: Sequence[str]) -> None:
         put("MSG*" + rng.choice(("PRIOR AUTHORIZATION REQUIRED FOR ADVANCED IMAGING", "REFERRAL REQUIRED FOR SPECIALIST", "COORDINATION OF BENEFITS ON FILE")))
     if rng.random() < 0.5:
         put("HL*4*3*23*0")
-        put("NM1*03*1*{n}", n=_x12_name(p.relative, "PATIENT"))
+        put("NM1*03*1*{n}", n=component_name(p.relative, "PATIENT", "*"))
         put("DMG*D8*{d}*" + p.relative.sex, d=Phi("DATE", (p.dob - dt.timedelta(days=rng.randint(-4000, 4000))).strftime("%Y%m%d")))
     put("SE*" + str(rng.randint(18, 40)) + "*0001")
     put("GE*1*{g}", g=Phi("IDNUM", grp))
@@ -249,11 +244,6 @@ def numbered_form(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
-def _dicom_name(person, label: str) -> Phi:
-    parts = [person.last.upper(), person.first.upper()] + ([person.middle.upper().rstrip(".")] if person.middle else [])
-    return Phi(label, "^".join(parts))
-
-
 def _uid(rng, root: str) -> str:
     return f"{root}.{rng.randint(1, 9)}.{rng.randint(10**9, 10**10 - 1)}.{rng.randint(100, 999)}.{rng.randint(10**9, 2 * 10**9)}.{rng.randint(1, 999)}"
 
@@ -293,13 +283,13 @@ def dicom_header(ctx: NoteContext, forced: Sequence[str]) -> None:
     element("0008,0060", "CS", "Modality", modality)
     element("0008,0070", "LO", "Manufacturer", rng.choice(("GE MEDICAL SYSTEMS", "SIEMENS", "Philips", "CANON_MEC")))
     element("0008,0080", "LO", "InstitutionName", Phi("HOSPITAL", fac.name.upper()))
-    element("0008,0090", "PN", "ReferringPhysicianName", _dicom_name(p.pcp.person, "DOCTOR"))
+    element("0008,0090", "PN", "ReferringPhysicianName", component_name(p.pcp.person, "DOCTOR", "^"))
     element("0008,1010", "SH", "StationName", f"{modality}AWP{rng.randint(10000, 99999)}")
     element("0008,1030", "LO", "StudyDescription", desc)
     if rng.random() < 0.6:
-        element("0008,1070", "PN", "OperatorsName", _dicom_name(sur.person(), "DOCTOR"))
+        element("0008,1070", "PN", "OperatorsName", component_name(sur.person(), "DOCTOR", "^"))
     element("0008,1090", "LO", "ManufacturerModelName", rng.choice(("Revolution EVO", "SOMATOM Force", "Ingenia 3.0T", "Aquilion ONE")))
-    element("0010,0010", "PN", "PatientName", _dicom_name(p.person, "PATIENT"))
+    element("0010,0010", "PN", "PatientName", component_name(p.person, "PATIENT", "^"))
     element("0010,0020", "LO", "PatientID", Phi("MEDICALRECORD", p.mrn))
     element("0010,0030", "DA", "PatientBirthDate", Phi("DATE", p.dob.strftime("%Y%m%d")))
     element("0010,0040", "CS", "PatientSex", p.person.sex)
@@ -376,6 +366,9 @@ def ccda_document(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.add("    </tbody></table></text>\n  </section></component></structuredBody></component>\n</ClinicalDocument>\n")
     extras_block(ctx, forced)
 
+
+#: the kinds that are machine output (the numbered form is a typed or scanned page)
+MACHINE_KINDS = ("x12_eligibility", "fhir_patient", "csv_export", "dicom_header", "ccda_document")
 
 EXPORT_KINDS = {
     "x12_eligibility": (x12_eligibility, 0.015),

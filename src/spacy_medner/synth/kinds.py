@@ -34,7 +34,7 @@ from .sections import (
     signature,
     social_section,
 )
-from .surrogates import department_field, format_date, initials_of, weighted
+from .surrogates import component_name, department_field, format_date, initials_of, weighted
 
 
 # ---------------------------------------------------------------------------
@@ -1088,12 +1088,6 @@ def _hl7_ts(ctx: NoteContext, day: dt.date) -> Phi:
     return Phi("DATE", day.strftime("%Y%m%d") + clock)
 
 
-def _hl7_name(person, label: str) -> Phi:
-    """An HL7 name field, family name to middle initial in one span (``OYELARAN^TEMITOPE^A``)."""
-    parts = [person.last.upper(), person.first.upper()] + ([person.middle.upper()] if person.middle else [])
-    return Phi(label, "^".join(parts))
-
-
 def hl7_message(ctx: NoteContext, forced: Sequence[str]) -> None:
     """An HL7 v2 message as an interface engine prints it: MSH, EVN, PID, NK1, PV1, IN1 and OBX segments."""
     rng, b, p = ctx.rng, ctx.b, ctx.patient
@@ -1110,22 +1104,22 @@ def hl7_message(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.emit("EVN|" + kind[4:7] + "|{t}\n", t=_hl7_ts(ctx, ctx.date))
     street = p.street.upper().replace(", ", "^")
     b.emit("PID|1||{m}^^^{c}^MR~{ssn}^^^SSA^SS||{n}^^{tt}||{dob}|{sex}|||{st}^^{ci}^{s}^{z}^USA||{ph}^PRN^PH~^NET^Internet^{e}|||||{acct}\n",
-           m=Phi("MEDICALRECORD", p.mrn), c=code, ssn=Phi("SSN", p.ssn.replace("-", "")), n=_hl7_name(p.person, "PATIENT"),
+           m=Phi("MEDICALRECORD", p.mrn), c=code, ssn=Phi("SSN", p.ssn.replace("-", "")), n=component_name(p.person, "PATIENT", "^"),
            tt="MRS" if p.person.sex == "F" else "MR", dob=Phi("DATE", p.dob.strftime("%Y%m%d")), sex=p.person.sex,
            st=Phi("STREET", street), ci=Phi("CITY", p.city.upper()), s=Phi("STATE", ctx.sur.state(abbr=True)), z=Phi("ZIP", p.zip),
            ph=Phi("PHONE", p.phone), e=Phi("EMAIL", p.email), acct=Phi("ACCOUNT", ctx.sur.account()))
     if rng.random() < 0.7:
         rel = {"wife": "SPO^Spouse", "husband": "SPO^Spouse", "daughter": "CHD^Child", "son": "CHD^Child"}.get(p.relation, "OTH^Other")
-        b.emit("NK1|1|{n}|" + rel + "^HL70063||{ph}\n", n=_hl7_name(p.relative, "PATIENT"), ph=Phi("PHONE", ctx.sur.phone()))
+        b.emit("NK1|1|{n}|" + rel + "^HL70063||{ph}\n", n=component_name(p.relative, "PATIENT", "^"), ph=Phi("PHONE", ctx.sur.phone()))
     doc = p.pcp
     b.emit("PV1|1|" + rng.choice(("O", "I", "E")) + "|{dep}^{rm}^" + rng.choice("ABCD") + "^{c}||||{npi}^{d}^^^^MD|||" +
            rng.choice(("MED", "ONC", "CAR", "SUR")) + "||||1|||||{v}\n",
            dep=department_field(ctx.sur.department().upper()), rm=Phi("ROOM", str(rng.randint(100, 999))), c=code,
-           npi=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))), d=_hl7_name(doc.person, "DOCTOR"), v=Phi("ACCOUNT", f"V{ctx.date:%Y%m%d}-{rng.randint(1000, 9999)}"))
+           npi=Phi("IDNUM", str(rng.randint(10**9, 2 * 10**9 - 1))), d=component_name(doc.person, "DOCTOR", "^"), v=Phi("ACCOUNT", f"V{ctx.date:%Y%m%d}-{rng.randint(1000, 9999)}"))
     if rng.random() < 0.6:
         b.emit("IN1|1|{pl}^{pn}|{ins}|||||||||||||{n}|01^Self||||||||||||||||||||{hp}\n", pl=rng.choice(("GLD3", "PPO1", "HMO2")),
                pn=rng.choice(("Gold PPO 3", "Silver HMO", "Medicare Advantage")), ins=Phi("ORGANIZATION", p.insurer.upper()),
-               n=_hl7_name(p.person, "PATIENT"), hp=Phi("HEALTHPLAN", p.healthplan))
+               n=component_name(p.person, "PATIENT", "^"), hp=Phi("HEALTHPLAN", p.healthplan))
     for i in range(rng.randint(0, 4)):
         test, unit, value, ref = rng.choice((("2345-7^Glucose^LN", "mg/dL", "112", "70-99"), ("2160-0^Creatinine^LN", "mg/dL", "0.94", "0.57-1.00"),
                                              ("718-7^Hemoglobin^LN", "g/dL", "11.2", "12.0-15.5"), ("2823-3^Potassium^LN", "mmol/L", "4.1", "3.5-5.1")))

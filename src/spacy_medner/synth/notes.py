@@ -37,7 +37,7 @@ from .sections import (
     social_section,
     ap_section,
 )
-from .exports import EXPORT_KINDS
+from .exports import EXPORT_KINDS, MACHINE_KINDS
 from .foreign import FOREIGN_KINDS
 from .kinds import MORE_KINDS, table_block
 from .surrogates import department_field, weighted
@@ -513,10 +513,9 @@ NOTE_KINDS.update(EXPORT_KINDS)
 DICTATED_KINDS = ("discharge_summary", "progress_note", "clinic_letter", "ed_note", "radiology_report", "operative_report",
                   "pathology_report", "psychiatry_note", "outpatient_letter")
 #: machine output, never hard-wrapped (one segment, element or row per line)
-UNWRAPPED_KINDS = ("hl7_message", "x12_eligibility", "fhir_patient", "csv_export", "dicom_header", "ccda_document")
+UNWRAPPED_KINDS = ("hl7_message",) + MACHINE_KINDS
 #: kinds never printed ALL-CAPS (typed by patients or machines)
-MIXED_CASE_KINDS = ("portal_message", "telehealth_it", "x12_eligibility", "fhir_patient", "csv_export", "dicom_header",
-                    "ccda_document")
+MIXED_CASE_KINDS = ("portal_message", "telehealth_it") + MACHINE_KINDS
 
 
 def choose_kind(rng, patient=None, day=None) -> str:

@@ -977,6 +977,13 @@ _PROGRAM_KINDS = ("Program", "Center", "Clinic", "Service")
 _GENERIC_DEPARTMENTS = {d.lower() for d in DEPARTMENTS} | {f"{f} {k}".lower() for f in PROGRAM_FIELDS for k in _PROGRAM_KINDS}
 
 
+def component_name(person: Person, label: str, sep: str) -> Phi:
+    """A machine format's name field, family name to middle initial in one span, components joined by
+    ``sep``: HL7 v2 ``OYELARAN^TEMITOPE^A``, X12 ``NAKAGAWA*HIROSHI*T``, DICOM ``PN`` values."""
+    parts = [person.last.upper(), person.first.upper()] + ([person.middle.upper()] if person.middle else [])
+    return Phi(label, sep.join(parts))
+
+
 def initials_of(name: str) -> str:
     """The initials of a name's capitalised words ("Calder Genomics Lab" -> "CGL"); "St." gives none."""
     return "".join(w[0] for w in name.replace("-", " ").split() if w[:1].isupper() and w != "St.")
