@@ -250,6 +250,18 @@ SHAPED = [
     ("rm 6J-40 overnight", "6J-40", "ROOM"),
     ("Room 12F elevator", "12F", "ROOM"),
     ("moved to bed C-14 at 0300", "C-14", "ROOM"),
+    # Nordic and other holidays, countries in their own languages, logins, job numbers, form years
+    ("Sedan julhelgen tilltagande andfåddhet", "julhelgen", "DATE"),
+    ("vill kunna resa till henne till midsommar.", "midsommar", "DATE"),
+    ("opéré juste avant Pâques", "Pâques", "DATE"),
+    ("Dottern bor i Fjellvik, Norge, tel +47 912 55 017", "Norge", "COUNTRY"),
+    ("Überweisung aus Österreich", "Österreich", "COUNTRY"),
+    ("exported 2026-03-07 09:30 by lis_cduarte from spool server", "lis_cduarte", "USERNAME"),
+    ("queue ED-WB-01 | user reg_triage3 | ADT wristband", "reg_triage3", "USERNAME"),
+    ("2026-02-28T03:11:40Z,eboateng2,\"Boateng, Efua\",RN,ED", "eboateng2", "USERNAME"),
+    ("2026-03-05 20:30:06|rpatnaik|Patnaik, Rohini|CODER", "rpatnaik", "USERNAME"),
+    ("--- job 7118 | 2026-03-07 04:14:02 | queue", "7118", "IDNUM"),
+    ("Date of first symptoms: 2014   Date of diagnosis: 2016", "2016", "DATE"),
 ]
 
 NOT_PHI = [
@@ -280,6 +292,8 @@ NOT_PHI = [
     "Influenza A PCR | 01/12 | NEG\nHep B sAg\t0.2\tNR\nTdap  0.5 mL   lot AC52B   LD\nCulture  2+     GPC\nDate | HR | BP | EP\n",
     "pain 3/10 to 5/10; PAIN 9/10; abg 7.42/38/88; Name ........ ; sign ________",
     "tet spell resolved; Mai Tran visited; 1 year, male pattern; BP/HR stable\nHR/bp  ok",
+    "Lucia is a pharmacist; Julen Lopetegui; Italia Rossi; Valborg Ek; by mouth; by covid19 test; user kmorrow.",
+    "lost her job in the spring; job 2 years ago; Job: teacher.",
 ]
 
 
@@ -406,14 +420,16 @@ def test_not_phi_matches_stay_outside_every_entity():
             "07:00-08:15, 35 pack-years, AJCC 8th ed. P.02/03 Interview 1 of 3, Form HIM-2 (rev. 04/2023), "
             "NDC 12345-0312-10, ICD-10: K35.8, CPT 72148, 005010X279A1, 1 g 6/6 h,\n14. Birthplace ...\n"
             "BHT*0022*11*RQ1*20250301*093204~\nHL*2*1*21*1~\n"
-            "(0008,0030) TM [093512.000]                             #  10, 1 StudyTime\nseen 2091-03-02")
+            "(0008,0030) TM [093512.000]                             #  10, 1 StudyTime\nseen 2091-03-02 "
+            "via 10.44.6.117:9100 Mon/Wed/Fri, nurse line 24/7, press 988, P. Ito (PGY-3), 45 CFR 164.404, Hgb 9.8 | PTH 212")
     held = [(m.start, m.end) for m in pipe.rule_matches(nlp.make_doc(text)) if m.label == NOT_PHI_LABEL]
     doc = nlp(text)
     assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22", "8/10", "7.31/48/58", ".....", "[X]", "1 of 2",
                                                  "07:00-08:15", "35 pack-years", "AJCC 8th ed.", "P.02/03", "1 of 3",
                                                  "rev. 04/2023", "NDC 12345-0312-10", "ICD-10: K35.8", "CPT 72148",
                                                  "005010X279A1", "6/6 h", "14", "...", "093204", "*2*1*21*1",
-                                                 "(0008,0030)", "093512.000", "#  10, 1 StudyTime"]
+                                                 "(0008,0030)", "093512.000", "#  10, 1 StudyTime", ":9100", "Mon/Wed/Fri",
+                                                 "24/7", "988", "PGY-3", "45 CFR 164.404", "Hgb", "PTH"]
     for s, e in held:
         assert all(t.ent_iob_ == "O" for t in doc[s:e])
         assert not any(sp.start < e and s < sp.end for sp in doc.spans["medner"])
@@ -429,6 +445,12 @@ def test_calendar_time_zone_rules_and_law_citations_are_not_dates(matcher, token
     for text in ("TZNAME:CDT\nDTSTART:19700308T020000\nRRULE:FREQ=YEARLY", "zgodnie z ustawą z dnia 6 listopada 2008 r. o prawach"):
         doc = tokenizer_nlp(text)
         assert [m for m in matcher(doc) if m.label == "DATE"] == [], text
+
+
+def test_audit_rows_give_logins_but_not_service_accounts_or_actions(matcher, tokenizer_nlp):
+    doc = tokenizer_nlp("2026-03-05T20:30:06Z,lab_interface,SYSTEM\n2026-03-05 20:30,login,ok\n"
+                        "2026-03-05 20:31,tvanhoose,VIEW\n")
+    assert [(doc[m.start : m.end].text, m.label) for m in matcher(doc) if m.label != "DATE"] == [("tvanhoose", "USERNAME")]
 
 
 def test_a_house_and_flat_number_is_not_held_out_as_a_ratio(matcher, tokenizer_nlp):

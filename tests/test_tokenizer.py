@@ -55,6 +55,7 @@ def nlp():
         ("@rrt-team @dwhitacre can u bring bipap", "dwhitacre"),
         ("ricovero presso l'Ospedale Civile di Sesto", "Ospedale Civile di Sesto"),
         ("transfert depuis l’Hôpital Nord", "Hôpital Nord"),
+        ("queue ED-WB-01 (Zebra HC100, 10.44.6.117:9100) | user", "10.44.6.117"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):

@@ -37,6 +37,8 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - in XML, HTML and RTF: ``<``, ``>``, a double quote and a backslash, anywhere
   (``<td>02/24/2026</td>`` -> ``< td > 02 / 24 / 2026 < /td >``, ``value="tel:+1-325-555-0176"``,
   ``555-0145\\par``), and ``:`` before a ``+`` (``tel:+1``);
+- the port after an IPv4 address (``10.44.6.117:9100`` -> ``10.44.6.117 : 9100``), so the
+  address alone is the entity;
 - every CJK character (Han, kana, CJK punctuation, full-width forms) on its own, since those
   scripts write words without spaces (``2019年11月3日`` -> ``2019 年 11 月 3 日``);
 - two capitals followed by a digit, zero-width (``DOB03/02`` -> ``DOB 03 /
@@ -95,6 +97,7 @@ CLINICAL_INFIXES: List[str] = [
     r"(?<=\S);(?=\S)",
     r"\\",
     r'[<>"]',
+    r"(?:(?<=[0-9]\.[0-9])|(?<=[0-9]\.[0-9]{2})|(?<=[0-9]\.[0-9]{3})):(?=[0-9]{2,5}(?![0-9.:]))",
     CJK,
 ]
 CLINICAL_PREFIXES: List[str] = [r"\|", r"~", r"\*", r"@(?=[A-Za-z0-9_])", r"[<>\\]", CJK]
