@@ -132,15 +132,29 @@ def fhir_patient(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
+def _log_time(ctx: NoteContext):
+    """An access-log time: ISO with ``Z`` is one DATE span with its time (set K's rule); otherwise the date
+    is the span and the time of day stays outside."""
+    when = dt.datetime.combine(ctx.date, dt.time()) - dt.timedelta(minutes=ctx.rng.randint(0, 60 * 24 * 30))
+    fmt = ctx.rng.choice(("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d", "%m/%d/%Y"))
+    if "T" in fmt:
+        return Phi("DATE", when.strftime(fmt))
+    return (Phi("DATE", when.strftime(fmt)), when.strftime(" %H:%M:%S" if fmt.startswith("%Y") else " %H:%M"))
+
+
 def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
     """A registry or worklist export: a header row, then rows of patients, one cell per field."""
     rng, b, sur = ctx.rng, ctx.b, ctx.sur
     sep = rng.choice((",", ",", "\t", "|", ";"))
-    cols = rng.sample(("mrn", "last", "first", "dob", "sex", "phone", "zip", "visit", "provider", "age", "dx", "a1c"), rng.randint(5, 8))
+    cols = rng.sample(("mrn", "last", "first", "dob", "sex", "phone", "zip", "visit", "provider", "age", "dx", "a1c", "name", "user"),
+                      rng.randint(5, 8))
     if "last" in cols and "first" not in cols:
         cols.append("first")
+    if "user" in cols:  # an access log: each row starts with the time and the login
+        cols = ["ts", "user"] + [c for c in cols if c != "user"]
     heads = {"mrn": "MRN", "last": "LastName", "first": "FirstName", "dob": "DOB", "sex": "Sex", "phone": "Phone", "zip": "Zip",
-             "visit": "VisitDate", "provider": "Provider", "age": "Age", "dx": "ICD10", "a1c": "HbA1c"}
+             "visit": "VisitDate", "provider": "Provider", "age": "Age", "dx": "ICD10", "a1c": "HbA1c", "name": "PatientName",
+             "user": "UserID", "ts": "Timestamp"}
     if rng.random() < 0.6:
         b.line(rng.choice(("Registry export", "Worklist download", "Outreach list", "Quality report extract")) + " - generated {d}",
                d=Phi("DATE", ctx.date.strftime(rng.choice(("%m/%d/%Y", "%Y-%m-%d")))))
@@ -156,15 +170,21 @@ def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
             "visit": Phi("DATE", (ctx.date - dt.timedelta(days=rng.randint(0, 400))).strftime("%m/%d/%Y")),
             "provider": Phi("DOCTOR", sur.person().full), "age": Phi("AGE", str((ctx.date - dob).days // 365)),
             "dx": rng.choice(("E11.9", "I10", "J44.1", "N18.3", "E78.5", "F32.A")), "a1c": f"{rng.uniform(5.2, 11.8):.1f}",
+            "name": Phi("PATIENT", f"{person.last}, {person.first}"), "user": Phi("USERNAME", sur.username(sur.person())),
+            "ts": _log_time(ctx),
         }
         for i, c in enumerate(cols):
             if i:
                 b.add(sep)
             value = cells[c]
-            quote = sep == "," and rng.random() < 0.3
+            quote = sep == "," and (rng.random() < 0.3 or (isinstance(value, Phi) and "," in value.text))
             if quote:
                 b.add('"')
-            b.piece(Phi(value.label, value.text.upper()) if upper and isinstance(value, Phi) else value)
+            if isinstance(value, tuple):  # a date with its time of day outside the span
+                b.piece(value[0])
+                b.add(value[1])
+            else:
+                b.piece(Phi(value.label, value.text.upper()) if upper and isinstance(value, Phi) else value)
             if quote:
                 b.add('"')
         b.add("\n")

@@ -1,5 +1,5 @@
 """SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French,
-Portuguese, Dutch, Polish or Japanese: discharge and referral letters about the patient, with that country's names,
+Portuguese, Dutch, Polish, Swedish or Japanese: discharge and referral letters about the patient, with that country's names,
 addresses, telephone numbers, day-first and written dates, titles and sign-offs.
 
 Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
@@ -36,6 +36,7 @@ class Language(NamedTuple):
     saints: Tuple[str, ...]
     closing: Tuple[str, ...]
     place_date: str  # "{c}" city, "{d}" date
+    jobs: Tuple[str, ...] = ()  # the relative's profession in the letter's language (Faker's own when empty)
 
 
 LANGUAGES = {
@@ -137,6 +138,21 @@ LANGUAGES = {
         "Osoba do kontaktu: córka {r}, {j}, {c}, tel. {ph}.", ("Jana Pawła II", "św. Łukasza", "dr. Józefa Babińskiego", "św. Jadwigi",
                                                               "Mikołaja Kopernika"),
         ("Z wyrazami szacunku", "Z poważaniem"), "{c}, {d}"),
+    "sv": Language(
+        "sv_SE", ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+                               "november", "december"),
+        "{d} {m} {y}", "%Y-%m-%d", ("{c} sjukhus", "Universitetssjukhuset i {c}", "{c}s vårdcentral", "Vårdcentralen {n}",
+                                    "{s} sjukhus"),
+        ("Medicinkliniken", "Kardiologiska kliniken", "Akutmottagningen", "Geriatriska kliniken"),
+        ("överläkare ", "specialistläkare ", "leg. läkare ", "ST-läkare ", "dr "), ("", ""),
+        ("EPIKRIS", "Utskrivningsmeddelande", "Remiss"),
+        "{t}{n}, född {dob}, {a} år, vårdad på avdelningen från {d1} till {d2}.",
+        "Adress", (("Personnummer", "IDNUM"), ("Vårdtillfälle", "ACCOUNT"), ("Journalnummer", "MEDICALRECORD")),
+        ("Ekokardiografi {d} ({dr}): EF 35 %.", "Remiss från {h} {d}.", "Tidigare vårdad på {h} till {d}.",
+         "Återbesök på mottagningen {d} kl. 10.30."),
+        "Dottern {r}, {j}, bor i {c}, tel. {ph}.", ("Sankt Görans", "Ersta", "Sankta Maria", "Sankt Eriks"),
+        ("Med vänlig hälsning", "Vänliga hälsningar"), "{c} {d}",
+        ("sjuksköterska", "lärare", "undersköterska", "elektriker", "färjemaskinist", "busschaufför", "förskollärare")),
     "ja": Language(
         "ja_JP", ("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"),
         "{y}年{m}{d}日", "%Y/%m/%d", ("{c}総合病院", "{n}内科クリニック", "医療法人{n}会 {n}病院", "{c}市民病院"),
@@ -155,7 +171,7 @@ LANGUAGES = {
 SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,", "Liebe Kollegin, lieber Kollege,"),
                "it": ("Gentile Collega,", "Egregio Dottore,"), "es": ("Estimado colega:", "Apreciable doctor(a):"),
                "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
-               "nl": ("Geachte collega,", "Beste collega,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
+               "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
                "ja": ("拝啓", "平素より大変お世話になっております。")}
 
 
@@ -185,12 +201,16 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     def street() -> str:  # a Japanese town, chōme and block rather than Faker's placeholder street
         return f"{fake.town()}{fake.chome()}{fake.ban()}" if code == "ja" else fake.street_address().strip()
 
+    def postcode() -> str:  # a Swedish postnummer is written "433 92"
+        code_ = fake.postcode()
+        return f"{code_[:3]} {code_[3:]}" if code == "sv" and len(code_) == 5 else code_
+
     here = city()
     hospital = rng.choice(lang.hospitals).format(c=here, n=fake.last_name(), s=rng.choice(lang.saints))
     author, colleague, gp = (name() for _ in range(3))
     b.line("{h}", h=Phi("HOSPITAL", hospital.upper() if rng.random() < 0.3 else hospital))
     b.line(rng.choice(lang.departments))
-    b.line("{s} - {z} {c}", s=Phi("STREET", street()), z=Phi("ZIP", fake.postcode()), c=Phi("CITY", here))
+    b.line("{s} - {z} {c}", s=Phi("STREET", street()), z=Phi("ZIP", postcode()), c=Phi("CITY", here))
     b.line("Tel. {ph}", ph=Phi("PHONE", fake.phone_number()))
     if rng.random() < 0.5:
         mailbox = rng.choice(("info", "segreteria", "sekretariat", "contacto", "secretariat"))
@@ -198,7 +218,7 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.blank()
     b.line("{t}{g}", t=rng.choice(lang.doctor_titles), g=Phi("DOCTOR", gp))
     b.line("{s}", s=Phi("STREET", street()))
-    b.line("{z} {c}", z=Phi("ZIP", fake.postcode()), c=Phi("CITY", city()))
+    b.line("{z} {c}", z=Phi("ZIP", postcode()), c=Phi("CITY", city()))
     b.blank()
     b.line(lang.place_date, c=Phi("CITY", here), d=_date(ctx, lang, ctx.date, 0.6))
     b.blank()
@@ -206,7 +226,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     b.blank()
     ids: Sequence[Tuple[str, str]] = rng.sample(lang.ids, k=rng.randint(1, len(lang.ids)))
     for label, type_ in ids:
-        value = {"ACCOUNT": str(rng.randint(10**9, 10**10 - 1)), "MEDICALRECORD": p.mrn, "HEALTHPLAN": p.healthplan}[type_]
+        value = {"ACCOUNT": str(rng.randint(10**9, 10**10 - 1)), "MEDICALRECORD": p.mrn, "HEALTHPLAN": p.healthplan,
+                 "IDNUM": f"{p.dob:%Y%m%d}-{rng.randint(1000, 9999)}"}[type_]  # a personnummer holds the birth date
         b.line(f"{label}: " + "{v}", v=Phi(type_, value))
     b.blank()
     b.line(rng.choice(SALUTATIONS[code]))
@@ -229,7 +250,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.emit(frame + " ", d=_date(ctx, lang, ctx.days(-60, 60)), dr=Phi("DOCTOR", colleague), h=Phi("HOSPITAL", other))
     b.add("\n").blank()
     if rng.random() < 0.7:
-        b.emit(lang.relative, r=Phi("PATIENT", name()), j=Phi("PROFESSION", fake.job().split(",")[0].strip()),
+        job = rng.choice(lang.jobs) if lang.jobs else fake.job().split(",")[0].strip()
+        b.emit(lang.relative, r=Phi("PATIENT", name()), j=Phi("PROFESSION", job),
                c=Phi("CITY", city()), ph=Phi("PHONE", fake.phone_number()))
         b.add("\n").blank()
     b.line(rng.choice(lang.closing))

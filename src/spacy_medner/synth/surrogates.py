@@ -353,6 +353,7 @@ class Surrogates:
                 (f"{last[:5]}{first[:1]}{rng.randint(1, 9)}", 1),
                 (f"{first}.{last}", 1),
                 (self.us.user_name(), 1),
+                (f"{rng.choice(('lis', 'reg', 'ed', 'rad', 'rx', 'adm', 'edtech'))}_{first[:1]}{last[:7]}", 1),  # a system's prefix
             ],
         )  # type: ignore[return-value]
 
