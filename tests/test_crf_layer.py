@@ -35,8 +35,8 @@ def _random_params(rng, K, dtype="float64", scale=1.0):
     )
 
 
-def _model(K, params=None, dtype="float64"):
-    model = LinearChainCRF(K)
+def _model(K, params=None, dtype="float64", transition_scale=1.0):
+    model = LinearChainCRF(K, transition_scale=transition_scale)
     model.initialize()
     if params is not None:
         for name, value in zip(("transitions", "start", "end"), params):
@@ -173,7 +173,8 @@ def _finite_difference(f, x, eps=1e-6):
     return grad
 
 
-def test_gradients_match_central_finite_differences():
+@pytest.mark.parametrize("transition_scale", [1.0, 3.0])
+def test_gradients_match_central_finite_differences(transition_scale):
     K = 9
     rng = numpy.random.default_rng(11)
     emissions = [rng.normal(size=(n, K)) for n in (4, 1, 0, 6)]
@@ -183,8 +184,8 @@ def test_gradients_match_central_finite_differences():
         numpy.asarray([], dtype="int64"),
         numpy.asarray([5, 7, 8, -1, -1, 0]),
     ]
-    params = [p.copy() for p in _random_params(rng, K)]
-    model = _model(K, params)
+    params = [p.copy() for p in _random_params(rng, K, scale=1.0 / transition_scale)]
+    model = _model(K, params, transition_scale=transition_scale)
 
     def loss_value():
         for name, value in zip(("transitions", "start", "end"), params):
@@ -202,6 +203,24 @@ def test_gradients_match_central_finite_differences():
         numerical = _finite_difference(loss_value, value)
         allowed = numpy.isfinite(numerical)
         numpy.testing.assert_allclose(analytic[name][allowed], numerical[allowed], atol=1e-6)
+
+
+def test_transition_scale_multiplies_the_stored_parameters_in_every_use():
+    """A CRF with ``transition_scale`` 4 and stored parameters P is the CRF with scale 1 and 4 P: the
+    same loss, emission gradients, marginals and Viterbi paths (the scale only changes how fast Adam moves them)."""
+    K = 9
+    rng = numpy.random.default_rng(5)
+    emissions = [rng.normal(size=(n, K)) * 3 for n in (5, 2, 7)]
+    golds = [numpy.asarray([0, 1, 3, 0, 4]), numpy.asarray([-1, 0]), numpy.asarray([5, 7, 8, -1, 0, 0, 4])]
+    params = _random_params(rng, K, scale=0.5)
+    scaled = _model(K, params, transition_scale=4.0)
+    plain = _model(K, [p * 4.0 for p in params])
+    loss_s, d_s = crf_nll_loss(scaled, emissions, golds, update_params=False)
+    loss_p, d_p = crf_nll_loss(plain, emissions, golds, update_params=False)
+    assert loss_s == pytest.approx(loss_p, rel=1e-12)
+    for a, b in zip(d_s + crf_marginals(scaled, emissions), d_p + crf_marginals(plain, emissions)):
+        numpy.testing.assert_allclose(a, b, atol=1e-12)
+    assert [list(p) for p in crf_viterbi(scaled, emissions)[0]] == [list(p) for p in crf_viterbi(plain, emissions)[0]]
 
 
 @pytest.mark.parametrize("lengths", [(7, 0, 3, 12, 1), (9, 4, 12, 5, 6)])

@@ -14,6 +14,7 @@ def build_crf_tagger(
     tok2vec: Model[List[Doc], List[Floats2d]],
     nO: Optional[int] = None,
     emission_scale: float = 1.0,
+    transition_scale: float = 1.0,
 ) -> Model[List[Doc], List[Floats2d]]:
     """Per-token BILUO emission scores with a linear-chain CRF on top.
 
@@ -26,13 +27,15 @@ def build_crf_tagger(
     size whatever the gradient, it multiplies the output layer's effective
     learning rate, so a freshly initialised head keeps pace with a
     transformer fine-tuned at a small rate.  The CRF layer (ref ``crf``)
-    holds the transitions and decodes.
+    holds the transitions and decodes; ``transition_scale`` does for its
+    transition, start and end scores what ``emission_scale`` does for the
+    emissions (see ``spacy-medner.LinearChainCRF.v1``).
     """
     output_layer = Linear(nO=nO, init_W=zero_init)
     head: Model[Floats2d, Floats2d] = output_layer
     if emission_scale != 1.0:
         head = chain(output_layer, _constant_scale(emission_scale))
-    crf = LinearChainCRF(nO=nO)
+    crf = LinearChainCRF(nO=nO, transition_scale=transition_scale)
     model = chain(tok2vec, with_array(head), crf)
     model.set_ref("tok2vec", tok2vec)
     model.set_ref("output_layer", output_layer)
