@@ -262,6 +262,11 @@ SHAPED = [
     ("2026-03-05 20:30:06|rpatnaik|Patnaik, Rohini|CODER", "rpatnaik", "USERNAME"),
     ("--- job 7118 | 2026-03-07 04:14:02 | queue", "7118", "IDNUM"),
     ("Date of first symptoms: 2014   Date of diagnosis: 2016", "2016", "DATE"),
+    # Turkish dates and holidays, a staff legend's initials
+    ("Ramazan Bayramı süresince (20-22 Mart) ilaçlarını", "22 Mart", "DATE"),
+    ("Ramazan Bayramı süresince (20-22 Mart) ilaçlarını", "Ramazan Bayramı", "DATE"),
+    ("13 Mart 2026 tarihinde taburcu edildi", "13 Mart 2026", "DATE"),
+    ("Initials: PQ = Paulette Quist, RN; JBK = Jolene B. Kastner, RN (cover)", "JBK", "DOCTOR"),
 ]
 
 NOT_PHI = [
@@ -294,6 +299,7 @@ NOT_PHI = [
     "tet spell resolved; Mai Tran visited; 1 year, male pattern; BP/HR stable\nHR/bp  ok",
     "Lucia is a pharmacist; Julen Lopetegui; Italia Rossi; Valborg Ek; by mouth; by covid19 test; user kmorrow.",
     "lost her job in the spring; job 2 years ago; Job: teacher.",
+    "Legend: BP = blood pressure, HR = Heart Rate, bpm; ICU = Intensive Care Unit.",
 ]
 
 
@@ -421,7 +427,8 @@ def test_not_phi_matches_stay_outside_every_entity():
             "NDC 12345-0312-10, ICD-10: K35.8, CPT 72148, 005010X279A1, 1 g 6/6 h,\n14. Birthplace ...\n"
             "BHT*0022*11*RQ1*20250301*093204~\nHL*2*1*21*1~\n"
             "(0008,0030) TM [093512.000]                             #  10, 1 StudyTime\nseen 2091-03-02 "
-            "via 10.44.6.117:9100 Mon/Wed/Fri, nurse line 24/7, press 988, P. Ito (PGY-3), 45 CFR 164.404, Hgb 9.8 | PTH 212")
+            "via 10.44.6.117:9100 Mon/Wed/Fri, nurse line 24/7, press 988, P. Ito (PGY-3), 45 CFR 164.404, Hgb 9.8 | PTH 212, "
+            "`first_name` varchar(40)")
     held = [(m.start, m.end) for m in pipe.rule_matches(nlp.make_doc(text)) if m.label == NOT_PHI_LABEL]
     doc = nlp(text)
     assert [doc[s:e].text for s, e in held] == ["128/84", "20/40", "14/22", "8/10", "7.31/48/58", ".....", "[X]", "1 of 2",
@@ -429,7 +436,7 @@ def test_not_phi_matches_stay_outside_every_entity():
                                                  "rev. 04/2023", "NDC 12345-0312-10", "ICD-10: K35.8", "CPT 72148",
                                                  "005010X279A1", "6/6 h", "14", "...", "093204", "*2*1*21*1",
                                                  "(0008,0030)", "093512.000", "#  10, 1 StudyTime", ":9100", "Mon/Wed/Fri",
-                                                 "24/7", "988", "PGY-3", "45 CFR 164.404", "Hgb", "PTH"]
+                                                 "24/7", "988", "PGY-3", "45 CFR 164.404", "Hgb", "PTH", "varchar(40)"]
     for s, e in held:
         assert all(t.ent_iob_ == "O" for t in doc[s:e])
         assert not any(sp.start < e and s < sp.end for sp in doc.spans["medner"])

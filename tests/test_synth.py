@@ -329,7 +329,7 @@ def test_upper_case_legacy_notes_keep_exact_offsets(notes600):
     upper = [n for n in notes600 if n.meta["case"] == "upper"]
     assert len(upper) >= 10
     for note in upper:
-        letters = [ch for ch in note.text if ch.isalpha()]
+        letters = [ch for ch in note.text if ch.lower() != ch.upper()]  # cased letters (not CJK)
         assert sum(ch.isupper() for ch in letters) / len(letters) > 0.97
         misread = "l" if note.meta["scanned"] == "true" else ""  # OCR reads a 1 as l
         for s in note.spans:  # a letter whose upper case is longer (``ß``) stays, so offsets hold
@@ -597,7 +597,7 @@ def test_machine_exports_and_forms(notes600):
         assert public < 0 or not covered(note, public, public + 30)
         family = re.search(r'"family":\s"([^"]+)",\s"given":\s\[\s"([^"]+)"', note.text)
         assert [span_at(note, family.start(i)).label for i in (1, 2)] == ["PATIENT", "PATIENT"]
-    named = logged = 0
+    named = logged = dumped = 0
     for note in by_kind["csv_export"]:
         lines = note.text.split("\n")
         header = next(i for i, line in enumerate(lines) if re.search(r"(?i)\b(?:dob|mrn|lastname|firstname|provider|age|sex|phone|zip|visitdate|icd10|hba1c)\b", line))
@@ -608,12 +608,22 @@ def test_machine_exports_and_forms(notes600):
             named += 1
             for m in re.finditer(r"(?:^|[,|\t;])\"?([A-Z][\w'-]+, [A-Z][\w'-]+)\"?(?=[,|\t;]|$)", note.text, re.M):
                 assert (span_at(note, m.start(1)).label, span_at(note, m.start(1)).end) == ("PATIENT", m.end(1)), m.group(1)
+        if lines[header].startswith("INSERT INTO"):  # a database dump: every value's span starts after its quote
+            dumped += 1
+            end = note.text.index(");\n", offset) + 2
+            rows = [sp for sp in note.spans if offset < sp.start < end]
+            assert rows and all(note.text[sp.start - 1] == "'" for sp in rows)
+            assert all(note.text[sp.end] in "' " for sp in rows)  # the quote, or the time of day after a date
         if re.search(r"(?i)\buserid\b", lines[header]):  # an access log: the time, then the login
             logged += 1
-            row = lines[header + 1]
-            login = re.split(r"[,|\t;]", row)[1].strip('"')
-            assert span_at(note, offset + len(lines[header]) + 1 + row.index(login)).label == "USERNAME", row
-    assert named and logged
+            start = offset + len(lines[header]) + 1
+            for row in lines[header + 1 :]:
+                login = re.split(r"[,|\t;]", row.lstrip("("))[1].strip("'\"") if row else "NULL"
+                if login != "NULL":
+                    break
+                start += len(row) + 1
+            assert span_at(note, start + row.index(login)).label == "USERNAME", row
+    assert named and logged and dumped
     for note in by_kind["dicom_header"]:
         elements = list(re.finditer(r"(?m)^(\([0-9a-f]{4},[0-9a-f]{4}\) [A-Z]{2}) .*?(#\s+\d+, 1 \w+)$", note.text))
         assert len(elements) >= 20

@@ -56,6 +56,9 @@ def nlp():
         ("ricovero presso l'Ospedale Civile di Sesto", "Ospedale Civile di Sesto"),
         ("transfert depuis l’Hôpital Nord", "Hôpital Nord"),
         ("queue ED-WB-01 (Zebra HC100, 10.44.6.117:9100) | user", "10.44.6.117"),
+        ("VALUES ('SB004420','Etsitty','Harlan J','1971-04-03',NULL,'5520');", "1971-04-03"),
+        ("VALUES ('SB004420','Etsitty','Harlan J','1971-04-03',NULL,'5520');", "Harlan J"),
+        ("VALUES ('SB004420','Etsitty','Harlan J','1971-04-03',NULL,'5520');", "5520"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):

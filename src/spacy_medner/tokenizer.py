@@ -32,7 +32,8 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - in CSV and iCalendar exports: a comma between digits unless it groups thousands
   (``3518,07/16/2084`` -> ``3518 , 07 / 16 / 2084``; ``1,000`` is kept, ``2,5`` splits), a comma
   beside a double quote or before ``+`` or a bracket (``E11.9,"20070228"``,
-  ``inbound,+15075550162``), a semicolon inside a token (``M;50157``) and
+  ``inbound,+15075550162``), the same for a single quote, as SQL dumps quote their values
+  (``('SB004420','Etsitty',NULL)``), a semicolon inside a token (``M;50157``) and
   iCalendar's escaping backslash (``ABDI\\, HODAN``);
 - in XML, HTML and RTF: ``<``, ``>``, a double quote and a backslash, anywhere
   (``<td>02/24/2026</td>`` -> ``< td > 02 / 24 / 2026 < /td >``, ``value="tel:+1-325-555-0176"``,
@@ -94,6 +95,7 @@ CLINICAL_INFIXES: List[str] = [
     r"(?<=[lLdD])['’](?=[A-ZÀ-ÖØ-Þ])",
     r"(?<=[0-9]),(?=[0-9])(?![0-9]{3}(?![0-9]))",
     r'(?<=\S),(?=[+("])|(?<="),(?=\S)|"(?=[,;])|(?<=[,;])"',
+    r"(?<=\S),(?=')|(?<='),(?=\S)|'(?=[,;)])|(?<=[,;(])'",
     r"(?<=\S);(?=\S)",
     r"\\",
     r'[<>"]',

@@ -143,7 +143,8 @@ def _log_time(ctx: NoteContext):
 
 
 def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
-    """A registry or worklist export: a header row, then rows of patients, one cell per field."""
+    """A registry or worklist export, an access log or a database dump: a header row (or an INSERT), then
+    rows of patients, one cell per field."""
     rng, b, sur = ctx.rng, ctx.b, ctx.sur
     sep = rng.choice((",", ",", "\t", "|", ";"))
     cols = rng.sample(("mrn", "last", "first", "dob", "sex", "phone", "zip", "visit", "provider", "age", "dx", "a1c", "name", "user"),
@@ -159,8 +160,14 @@ def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.line(rng.choice(("Registry export", "Worklist download", "Outreach list", "Quality report extract")) + " - generated {d}",
                d=Phi("DATE", ctx.date.strftime(rng.choice(("%m/%d/%Y", "%Y-%m-%d")))))
     upper = rng.random() < 0.3
-    b.line(sep.join(heads[c].upper() if upper else heads[c] for c in cols))
-    for _ in range(rng.randint(3, 8)):
+    sql = sep == "," and rng.random() < 0.4  # a database dump: one multi-row INSERT, values in single quotes
+    if sql:
+        table = rng.choice(("patients", "appointments", "outreach", "registry", "access_log"))
+        b.line(f"INSERT INTO `{table}` (" + ",".join(f"`{heads[c].lower()}`" for c in cols) + ") VALUES")
+    else:
+        b.line(sep.join(heads[c].upper() if upper else heads[c] for c in cols))
+    n_rows = rng.randint(3, 8)
+    for row in range(n_rows):
         person = sur.person()
         dob = ctx.date - dt.timedelta(days=rng.randint(18 * 365, 90 * 365))
         cells = {
@@ -173,20 +180,29 @@ def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
             "name": Phi("PATIENT", f"{person.last}, {person.first}"), "user": Phi("USERNAME", sur.username(sur.person())),
             "ts": _log_time(ctx),
         }
+        if sql:
+            b.add("(")
         for i, c in enumerate(cols):
             if i:
                 b.add(sep)
             value = cells[c]
-            quote = sep == "," and (rng.random() < 0.3 or (isinstance(value, Phi) and "," in value.text))
-            if quote:
-                b.add('"')
+            if sql and rng.random() < 0.08:
+                b.add("NULL")
+                continue
+            if sql:
+                quote = "'"
+                if isinstance(value, Phi):  # SQL doubles a quote inside a value (O''Neill)
+                    value = Phi(value.label, value.text.replace("'", "''"))
+            else:
+                quote = '"' if sep == "," and (rng.random() < 0.3 or (isinstance(value, Phi) and "," in value.text)) else ""
+            b.add(quote)
             if isinstance(value, tuple):  # a date with its time of day outside the span
                 b.piece(value[0])
                 b.add(value[1])
             else:
                 b.piece(Phi(value.label, value.text.upper()) if upper and isinstance(value, Phi) else value)
-            if quote:
-                b.add('"')
+            b.add(quote)
+        b.add((");" if row == n_rows - 1 else "),") if sql else "")
         b.add("\n")
     extras_block(ctx, forced)
 
@@ -393,7 +409,7 @@ MACHINE_KINDS = ("x12_eligibility", "fhir_patient", "csv_export", "dicom_header"
 EXPORT_KINDS = {
     "x12_eligibility": (x12_eligibility, 0.015),
     "fhir_patient": (fhir_patient, 0.015),
-    "csv_export": (csv_export, 0.015),
+    "csv_export": (csv_export, 0.025),  # CSV, access logs and SQL dumps
     "numbered_form": (numbered_form, 0.02),
     "dicom_header": (dicom_header, 0.015),
     "ccda_document": (ccda_document, 0.015),

@@ -1,5 +1,5 @@
 """SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French,
-Portuguese, Dutch, Polish, Swedish or Japanese: discharge and referral letters about the patient, with that country's names,
+Portuguese, Dutch, Polish, Swedish, Turkish or Japanese: discharge and referral letters about the patient, with that country's names,
 addresses, telephone numbers, day-first and written dates, titles and sign-offs.
 
 Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
@@ -153,6 +153,21 @@ LANGUAGES = {
         "Dottern {r}, {j}, bor i {c}, tel. {ph}.", ("Sankt Görans", "Ersta", "Sankta Maria", "Sankt Eriks"),
         ("Med vänlig hälsning", "Vänliga hälsningar"), "{c} {d}",
         ("sjuksköterska", "lärare", "undersköterska", "elektriker", "färjemaskinist", "busschaufför", "förskollärare")),
+    "tr": Language(
+        "tr_TR", ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
+                               "Aralık"),
+        "{d} {m} {y}", "%d.%m.%Y", ("{c} Devlet Hastanesi", "{c} Eğitim ve Araştırma Hastanesi", "Özel {n} Hastanesi",
+                                    "{c} Şehir Hastanesi", "{s} Tıp Merkezi"),
+        ("Kardiyoloji Kliniği", "İç Hastalıkları Servisi", "Acil Servis", "Göğüs Hastalıkları Kliniği"),
+        ("Dr. ", "Uzm. Dr. ", "Doç. Dr. ", "Prof. Dr. "), ("", ""),
+        ("EPİKRİZ", "Taburcu Özeti", "Sevk Formu"),
+        "Hasta {t}{n}, doğum tarihi {dob}, {a} yaşında, {d1} - {d2} tarihleri arasında servisimizde yatırılarak tedavi edildi.",
+        "Adres", (("Protokol No", "ACCOUNT"), ("Hasta No", "MEDICALRECORD"), ("T.C. Kimlik No", "IDNUM")),
+        ("{d} tarihli EKO ({dr}): EF %40.", "{h} tarafından {d} tarihinde sevk edildi.", "{d} tarihine kadar {h} bünyesinde takip edildi.",
+         "{d} tarihinde poliklinik kontrolü önerildi."),
+        "Kızı {r} ({j}, {c}) ile iletişim: {ph}.", ("Ege", "Anadolu", "Marmara", "Karadeniz"),
+        ("Saygılarımızla", "Bilgilerinize sunarız"), "{c}, {d}",
+        ("öğretmen", "hemşire", "mühendis", "muhasebeci", "şoför", "emekli memur", "eczacı")),
     "ja": Language(
         "ja_JP", ("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"),
         "{y}年{m}{d}日", "%Y/%m/%d", ("{c}総合病院", "{n}内科クリニック", "医療法人{n}会 {n}病院", "{c}市民病院"),
@@ -167,11 +182,18 @@ LANGUAGES = {
 }
 
 
+#: Turkish towns and quarters for the Turkish letters
+TR_CITIES = ("İzmir", "Bursa", "Konya", "Eskişehir", "Trabzon", "Samsun", "Kayseri", "Antalya", "Denizli", "Edirne", "Manisa",
+             "Çanakkale", "Muğla", "Sivas", "Afyonkarahisar")
+TR_QUARTERS = ("Cumhuriyet", "Yenimahalle", "Kültür", "Fatih", "Bahçelievler", "Atatürk", "İstiklal", "Barış")
+
+
 #: the salutation before the first paragraph, per language
 SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,", "Liebe Kollegin, lieber Kollege,"),
                "it": ("Gentile Collega,", "Egregio Dottore,"), "es": ("Estimado colega:", "Apreciable doctor(a):"),
                "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
-               "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
+               "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"),
+               "tr": ("Sayın Meslektaşım,", "Değerli Hocam,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
                "ja": ("拝啓", "平素より大変お世話になっております。")}
 
 
@@ -192,14 +214,20 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     lang = LANGUAGES[code]
     fake = sur.faker(lang.locale)
 
-    def city() -> str:
-        return fake.city().strip()
+    def city() -> str:  # Faker's tr_TR cities are English-shaped ("New Başay")
+        return rng.choice(TR_CITIES) if code == "tr" else fake.city().strip()
 
     def name() -> str:  # family name first in Japanese
         return f"{fake.last_name()} {fake.first_name()}" if code == "ja" else f"{fake.first_name()} {fake.last_name()}"
 
     def street() -> str:  # a Japanese town, chōme and block rather than Faker's placeholder street
-        return f"{fake.town()}{fake.chome()}{fake.ban()}" if code == "ja" else fake.street_address().strip()
+        if code == "ja":
+            return f"{fake.town()}{fake.chome()}{fake.ban()}"
+        if code == "tr":  # "Cumhuriyet Mah. Gülen Sok. No: 14 D: 3", "Yıldırım Caddesi No: 41"
+            if rng.random() < 0.5:
+                return f"{rng.choice(TR_QUARTERS)} Mah. {fake.last_name()} Sok. No: {rng.randint(1, 90)} D: {rng.randint(1, 12)}"
+            return f"{fake.last_name()} {rng.choice(('Caddesi', 'Bulvarı', 'Sokak'))} No: {rng.randint(1, 250)}"
+        return fake.street_address().strip()
 
     def postcode() -> str:  # a Swedish postnummer is written "433 92"
         code_ = fake.postcode()
@@ -227,7 +255,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     ids: Sequence[Tuple[str, str]] = rng.sample(lang.ids, k=rng.randint(1, len(lang.ids)))
     for label, type_ in ids:
         value = {"ACCOUNT": str(rng.randint(10**9, 10**10 - 1)), "MEDICALRECORD": p.mrn, "HEALTHPLAN": p.healthplan,
-                 "IDNUM": f"{p.dob:%Y%m%d}-{rng.randint(1000, 9999)}"}[type_]  # a personnummer holds the birth date
+                 "IDNUM": f"{p.dob:%Y%m%d}-{rng.randint(1000, 9999)}" if code == "sv" else str(rng.randint(10**10, 10**11 - 1))
+                 }[type_]  # a personnummer holds the birth date; a T.C. Kimlik No has 11 digits
         b.line(f"{label}: " + "{v}", v=Phi(type_, value))
     b.blank()
     b.line(rng.choice(SALUTATIONS[code]))

@@ -683,6 +683,7 @@ class Surrogates:
                 (f"Port of {self.place_name()} {rng.choice(('Container Terminal', 'Marine Terminal', 'Authority'))}", 0.2),
                 (f"{us.last_name()} & Sons {rng.choice(EMPLOYER_KINDS)}", 0.3),
                 (f"{us.last_name()} {rng.choice(EMPLOYER_KINDS)} {rng.choice(('plc', 'Ltd', 'LLC', 'Inc.', 'Co.'))}", 0.4),
+                (f"{self.place_name()} {rng.choice(EMPLOYER_KINDS)}, {rng.choice(('Inc.', 'LLC', 'PLLC', 'P.A.', 'Co.'))}", 0.4),
                 (self.brand(), 1.2),
                 (f"{us.last_name()} {rng.choice(LOCAL_BUSINESSES)}", 1),
                 (f"{self.place_name()} {rng.choice(LOCAL_BUSINESSES)}", 0.4),
