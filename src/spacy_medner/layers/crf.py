@@ -77,8 +77,8 @@ def LinearChainCRF(nO: Optional[int] = None, transition_scale: float = 1.0) -> M
 
 
 def _scale(model: Model) -> float:
-    """The factor between the stored CRF parameters and the potentials (older models: 1.0)."""
-    return float(model.attrs.get("transition_scale", 1.0))
+    """The factor between the stored CRF parameters and the potentials."""
+    return model.attrs["transition_scale"]
 
 
 def forward(model: Model[InT, OutT], X: InT, is_train: bool) -> Tuple[OutT, Callable]:

@@ -11,7 +11,7 @@ keys, column names, form item numbers) is text that is never PHI, which the mode
 """
 import datetime as dt
 import re
-from typing import Sequence
+from typing import Sequence, Tuple
 
 from .builder import Phi
 from .sections import NoteContext, extras_block
@@ -132,14 +132,14 @@ def fhir_patient(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
-def _log_time(ctx: NoteContext):
-    """An access-log time: ISO with ``Z`` is one DATE span with its time (set K's rule); otherwise the date
-    is the span and the time of day stays outside."""
+def _log_time(ctx: NoteContext) -> Tuple[Phi, str]:
+    """An access-log time as (DATE span, text after it): ISO with ``Z`` is one span with its time (set K's
+    rule); otherwise the date is the span and the time of day follows outside it."""
     when = dt.datetime.combine(ctx.date, dt.time()) - dt.timedelta(minutes=ctx.rng.randint(0, 60 * 24 * 30))
     fmt = ctx.rng.choice(("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d", "%m/%d/%Y"))
     if "T" in fmt:
-        return Phi("DATE", when.strftime(fmt))
-    return (Phi("DATE", when.strftime(fmt)), when.strftime(" %H:%M:%S" if fmt.startswith("%Y") else " %H:%M"))
+        return Phi("DATE", when.strftime(fmt)), ""
+    return Phi("DATE", when.strftime(fmt)), when.strftime(" %H:%M:%S" if fmt.startswith("%Y") else " %H:%M")
 
 
 def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
@@ -196,7 +196,7 @@ def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
             else:
                 quote = '"' if sep == "," and (rng.random() < 0.3 or (isinstance(value, Phi) and "," in value.text)) else ""
             b.add(quote)
-            if isinstance(value, tuple):  # a date with its time of day outside the span
+            if isinstance(value, tuple):  # the log time: its span, then any time of day outside it
                 b.piece(value[0])
                 b.add(value[1])
             else:

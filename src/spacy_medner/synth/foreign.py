@@ -37,6 +37,7 @@ class Language(NamedTuple):
     closing: Tuple[str, ...]
     place_date: str  # "{c}" city, "{d}" date
     jobs: Tuple[str, ...] = ()  # the relative's profession in the letter's language (Faker's own when empty)
+    cities: Tuple[str, ...] = ()  # the letter's towns (Faker's own when empty)
 
 
 LANGUAGES = {
@@ -167,7 +168,10 @@ LANGUAGES = {
          "{d} tarihinde poliklinik kontrolü önerildi."),
         "Kızı {r} ({j}, {c}) ile iletişim: {ph}.", ("Ege", "Anadolu", "Marmara", "Karadeniz"),
         ("Saygılarımızla", "Bilgilerinize sunarız"), "{c}, {d}",
-        ("öğretmen", "hemşire", "mühendis", "muhasebeci", "şoför", "emekli memur", "eczacı")),
+        ("öğretmen", "hemşire", "mühendis", "muhasebeci", "şoför", "emekli memur", "eczacı"),
+        # Faker's tr_TR cities are English-shaped ("New Başay")
+        ("İzmir", "Bursa", "Konya", "Eskişehir", "Trabzon", "Samsun", "Kayseri", "Antalya", "Denizli", "Edirne", "Manisa",
+         "Çanakkale", "Muğla", "Sivas", "Afyonkarahisar")),
     "ja": Language(
         "ja_JP", ("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"),
         "{y}年{m}{d}日", "%Y/%m/%d", ("{c}総合病院", "{n}内科クリニック", "医療法人{n}会 {n}病院", "{c}市民病院"),
@@ -182,9 +186,7 @@ LANGUAGES = {
 }
 
 
-#: Turkish towns and quarters for the Turkish letters
-TR_CITIES = ("İzmir", "Bursa", "Konya", "Eskişehir", "Trabzon", "Samsun", "Kayseri", "Antalya", "Denizli", "Edirne", "Manisa",
-             "Çanakkale", "Muğla", "Sivas", "Afyonkarahisar")
+#: Turkish quarters for the Turkish letters' street addresses
 TR_QUARTERS = ("Cumhuriyet", "Yenimahalle", "Kültür", "Fatih", "Bahçelievler", "Atatürk", "İstiklal", "Barış")
 
 
@@ -214,8 +216,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     lang = LANGUAGES[code]
     fake = sur.faker(lang.locale)
 
-    def city() -> str:  # Faker's tr_TR cities are English-shaped ("New Başay")
-        return rng.choice(TR_CITIES) if code == "tr" else fake.city().strip()
+    def city() -> str:
+        return rng.choice(lang.cities) if lang.cities else fake.city().strip()
 
     def name() -> str:  # family name first in Japanese
         return f"{fake.last_name()} {fake.first_name()}" if code == "ja" else f"{fake.first_name()} {fake.last_name()}"
