@@ -267,6 +267,19 @@ SHAPED = [
     ("Ramazan Bayramı süresince (20-22 Mart) ilaçlarını", "Ramazan Bayramı", "DATE"),
     ("13 Mart 2026 tarihinde taburcu edildi", "13 Mart 2026", "DATE"),
     ("Initials: PQ = Paulette Quist, RN; JBK = Jolene B. Kastner, RN (cover)", "JBK", "DOCTOR"),
+    # Korean dates; phones in pairs (Turkish) and spoken digit by digit; Medicare MBIs; quoted key=value logs
+    ("입원일 : 2026년 1월 19일 (2015년 금연). 2024년 3월 진단", "2026년 1월 19일", "DATE"),
+    ("입원일 : 2026년 1월 19일 (2015년 금연). 2024년 3월 진단", "2015년", "DATE"),
+    ("입원일 : 2026년 1월 19일 (2015년 금연). 2024년 3월 진단", "2024년 3월", "DATE"),
+    ("악화. 1월 19일 아들과 함께", "1월 19일", "DATE"),
+    ("Tel: 0 (352) 555 01 10   Faks: 0 (352) 555 01 11", "0 (352) 555 01 10", "PHONE"),
+    ("Tel: 0 (352) 555 01 10   Faks: 0 (352) 555 01 11", "0 (352) 555 01 11", "FAX"),
+    ("oğlu Kemal, 0532 555 01 47", "0532 555 01 47", "PHONE"),
+    ("My cell, six oh eight five five five oh one four six.", "six oh eight five five five oh one four six", "PHONE"),
+    ("(1041,1,'MEDICARE','7QW2-HN4-RT85',NULL,'SELF')", "7QW2-HN4-RT85", "HEALTHPLAN"),
+    ("new card 2KM9TX1FD40 on file", "2KM9TX1FD40", "HEALTHPLAN"),
+    ("context: Patient{mrn='5503817', fin='260125003318'}", "5503817", "MEDICALRECORD"),
+    ("context: Patient{mrn='5503817', fin='260125003318'}", "260125003318", "ACCOUNT"),
 ]
 
 NOT_PHI = [
@@ -300,6 +313,7 @@ NOT_PHI = [
     "Lucia is a pharmacist; Julen Lopetegui; Italia Rossi; Valborg Ek; by mouth; by covid19 test; user kmorrow.",
     "lost her job in the spring; job 2 years ago; Job: teacher.",
     "Legend: BP = blood pressure, HR = Heart Rate, bpm; ICU = Intensive Care Unit.",
+    "count aloud: one two three four five six seven eight nine; 재원 11일, 7일분, 40갑년; 2 x 01 10 mg.",
 ]
 
 

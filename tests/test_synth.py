@@ -158,8 +158,9 @@ def test_relative_frequencies_look_like_i2b2():
     total = sum(counts.values())
     ranked = [t for t, _ in counts.most_common()]
     assert ranked[0] == "DATE"
-    # machine output (X12, FHIR, DICOM) adds IDs and payers, so HOSPITAL may fall to seventh
-    assert {"DOCTOR", "PATIENT", "HOSPITAL"} <= set(ranked[:7])
+    # machine output (X12, FHIR, DICOM) adds IDs and payers, so HOSPITAL may fall to seventh or, level
+    # with PHONE (250 vs 254 at seed 6 once SQL dumps gained row keys), to eighth
+    assert {"DOCTOR", "PATIENT", "HOSPITAL"} <= set(ranked[:8])
     for rare in ("BIOID", "VEHICLE", "LICENSE", "SSN", "HEALTHPLAN"):
         assert 0 < counts[rare] < 0.01 * total, rare
     # the contact TYPEs a model trained on the old corpus missed are deliberately more frequent, still a minority
@@ -556,6 +557,18 @@ def test_letters_from_abroad_in_their_own_language(notes600):
         for ref in refs:
             assert any(initials_of(d) == ref for d in doctors if " " in d), (ref, doctors)
     assert len(seen) >= 4  # written dates in at least four of the five languages
+    # running clinical text with no PHI: the sentences are in the letters and no span touches them
+    from spacy_medner.synth.foreign import PROSE
+
+    assert set(PROSE) == set(LANGUAGES)
+    found = 0
+    for note in letters:
+        for sentence in (s for sentences in PROSE.values() for s in sentences):
+            at = re.search(r"\s+".join(map(re.escape, sentence.split())), note.text)  # the letter may be wrapped
+            if at:
+                found += 1
+                assert not [sp for sp in note.spans if sp.start < at.end() and at.start() < sp.end], sentence
+    assert found >= len(letters)
 
 
 def test_faker_values_do_not_depend_on_the_hash_seed():
@@ -614,11 +627,14 @@ def test_machine_exports_and_forms(notes600):
             rows = [sp for sp in note.spans if offset < sp.start < end]
             assert rows and all(note.text[sp.start - 1] == "'" for sp in rows)
             assert all(note.text[sp.end] in "' " for sp in rows)  # the quote, or the time of day after a date
+            keys = list(re.finditer(r"(?m)^\((\d+),", note.text[offset:end]))  # row keys count up and are not PHI
+            assert keys and not any(covered(note, offset + k.start(1), offset + k.end(1)) for k in keys)
+            assert [int(k.group(1)) for k in keys] == sorted(int(k.group(1)) for k in keys)
         if re.search(r"(?i)\buserid\b", lines[header]):  # an access log: the time, then the login
             logged += 1
             start = offset + len(lines[header]) + 1
             for row in lines[header + 1 :]:
-                login = re.split(r"[,|\t;]", row.lstrip("("))[1].strip("'\"") if row else "NULL"
+                login = re.split(r"[,|\t;]", re.sub(r"^\(\d+,", "", row))[1].strip("'\"") if row else "NULL"
                 if login != "NULL":
                     break
                 start += len(row) + 1

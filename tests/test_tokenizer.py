@@ -59,6 +59,9 @@ def nlp():
         ("VALUES ('SB004420','Etsitty','Harlan J','1971-04-03',NULL,'5520');", "1971-04-03"),
         ("VALUES ('SB004420','Etsitty','Harlan J','1971-04-03',NULL,'5520');", "Harlan J"),
         ("VALUES ('SB004420','Etsitty','Harlan J','1971-04-03',NULL,'5520');", "5520"),
+        ("context: Patient{mrn='5503817', name='PELLETIER-OYELOWO, ADAEZE R', fin='260125003318'}", "5503817"),
+        ("context: Patient{mrn='5503817', name='PELLETIER-OYELOWO, ADAEZE R', fin='260125003318'}", "PELLETIER-OYELOWO, ADAEZE R"),
+        ("context: Patient{mrn='5503817', name='PELLETIER-OYELOWO, ADAEZE R', fin='260125003318'}", "260125003318"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):

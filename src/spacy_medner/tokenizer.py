@@ -9,6 +9,8 @@ such boundaries token boundaries.  Added to the language's own infixes:
 - ``: = #`` after a letter, before a letter, digit or bracket, and ``= #``
   after a digit, before a letter or digit (``MRN:4417220``, ``MRN#123``,
   ``ph:(207)``; ``10:30`` stays one token);
+- ``=`` before a single quote, and the quote after it, as logged objects and query strings quote
+  their values (``mrn='5503817'`` -> ``mrn = ' 5503817 '``);
 - ``/`` and ``-`` between digits (``03/02/2067``, ``555-0143``);
   ``-`` between a letter and a digit (``MRN-123``, ``Z-20``);
 - an opening bracket after any character and before a letter/digit, a
@@ -79,6 +81,7 @@ CJK = r"[\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900
 CLINICAL_INFIXES: List[str] = [
     rf"(?<=[{ALPHA}])[:=#](?=[{ALPHA}0-9(\[+])",
     rf"(?<=[0-9])[=#](?=[{ALPHA}0-9])",
+    r"(?<=[^\s=])=(?=')|(?<==)'(?=\S)",
     r"(?<=[0-9])[/\-](?=[0-9])",
     rf"(?<=[{ALPHA}])-(?=[0-9])",
     rf"(?<=[0-9])-(?=[{ALPHA}])",

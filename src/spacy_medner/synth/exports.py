@@ -163,7 +163,8 @@ def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
     sql = sep == "," and rng.random() < 0.4  # a database dump: one multi-row INSERT, values in single quotes
     if sql:
         table = rng.choice(("patients", "appointments", "outreach", "registry", "access_log"))
-        b.line(f"INSERT INTO `{table}` (" + ",".join(f"`{heads[c].lower()}`" for c in cols) + ") VALUES")
+        b.line(f"INSERT INTO `{table}` (`id`," + ",".join(f"`{heads[c].lower()}`" for c in cols) + ") VALUES")
+        key = rng.randint(100, 99000)  # the row keys count up: numbers internal to the database, not PHI
     else:
         b.line(sep.join(heads[c].upper() if upper else heads[c] for c in cols))
     n_rows = rng.randint(3, 8)
@@ -181,7 +182,8 @@ def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
             "ts": _log_time(ctx),
         }
         if sql:
-            b.add("(")
+            key += rng.randint(1, 40)
+            b.add(f"({key},")
         for i, c in enumerate(cols):
             if i:
                 b.add(sep)

@@ -183,6 +183,65 @@ LANGUAGES = {
         ("{d} 心エコー（{dr} 医師）：EF 45%。", "{d} 救急外来を受診。", "{h} にて {d} まで加療。", "{d} 外来にて経過観察予定。"),
         "連絡先：長女 {r}（{j}、{c} 在住）、電話 {ph}。", ("聖", "中央", "日赤", "済生会"),
         ("何卒よろしくお願い申し上げます。", "ご高診のほどよろしくお願いいたします。"), "{c}、{d}"),
+    # Korean glues particles to nouns (병원에서); the frames keep a space or a bracket after every PHI slot,
+    # so that a span always ends at a token boundary
+    "ko": Language(
+        "ko_KR", ("1월", "2월", "3월", "4월", "5월", "6월", "7월", "8월", "9월", "10월", "11월", "12월"),
+        "{y}년 {m} {d}일", "%Y-%m-%d", ("{c} 의료원", "{c} {s}병원", "{n}내과의원", "{c} 대학교병원"),
+        ("호흡기내과", "순환기내과", "응급의학과", "소화기내과"),
+        ("", ""), ("", ""),
+        ("퇴원요약지", "진료의뢰서", "진료회송서"),
+        "환자 성명: {t}{n}, 생년월일: {dob}, 나이: {a}세, 입원 기간: {d1} ~ {d2}.",
+        "주소", (("접수번호", "ACCOUNT"), ("등록번호", "MEDICALRECORD"), ("건강보험증번호", "HEALTHPLAN")),
+        ("{d} 심초음파 ({dr} 교수): 좌심실 구혈률 45%.", "{d} 응급실 경유 입원.", "전원 병원: {h} ({d} 퇴원).",
+         "{d} 외래 경과 관찰 예정."),
+        "보호자: 딸 {r} ({j}, {c} 거주), 연락처 {ph}.", ("성모", "중앙", "제일", "한빛"),
+        ("감사합니다.", "바쁘신 가운데 진료에 감사드립니다."), "{c}, {d}",
+        ("교사", "간호사", "회사원", "공무원", "약사", "자영업")),
+}
+
+#: clinical sentences with no PHI, per language: running text that the model must leave alone
+PROSE = {
+    "de": ("Unter diuretischer Therapie kam es zu einer raschen Besserung der Dyspnoe.",
+           "Die Laborwerte zeigten eine leichte Niereninsuffizienz ohne Elektrolytentgleisung.",
+           "Wir empfehlen regelmäßige Gewichtskontrollen und eine salzarme Kost.",
+           "Der Patient wurde über Nebenwirkungen und Warnzeichen ausführlich aufgeklärt."),
+    "it": ("Durante la degenza si è osservato un progressivo miglioramento della dispnea.",
+           "Gli esami ematochimici hanno mostrato una lieve anemia normocitica.",
+           "Si consiglia dieta iposodica e controllo quotidiano del peso.",
+           "Il paziente è stato informato sui possibili effetti collaterali della terapia."),
+    "es": ("Durante su estancia presentó mejoría progresiva de la disnea con diurético intravenoso.",
+           "Los laboratorios mostraron leve elevación de creatinina sin alteraciones electrolíticas.",
+           "Se recomienda dieta baja en sal y vigilancia diaria del peso.",
+           "Se explicaron datos de alarma y motivos para acudir nuevamente a urgencias."),
+    "fr": ("L'évolution a été favorable sous traitement diurétique, avec une amélioration de la dyspnée.",
+           "Le bilan biologique retrouve une insuffisance rénale modérée, stable.",
+           "Nous recommandons un régime pauvre en sel et une pesée quotidienne.",
+           "Le patient a été informé des signes devant faire consulter en urgence."),
+    "pt": ("Evoluiu com melhora progressiva da dispneia após diurético endovenoso.",
+           "Os exames laboratoriais mostraram discreta elevação da creatinina.",
+           "Orientada dieta hipossódica e controle diário do peso.",
+           "Foram explicados os sinais de alarme para retorno ao pronto-socorro."),
+    "nl": ("Onder diuretica verbeterde de kortademigheid geleidelijk.",
+           "Het laboratoriumonderzoek toonde een licht verminderde nierfunctie.",
+           "Wij adviseren een zoutbeperkt dieet en dagelijks wegen.",
+           "Patiënt is uitgebreid voorgelicht over de alarmsymptomen."),
+    "pl": ("W trakcie hospitalizacji uzyskano stopniową poprawę duszności po leczeniu moczopędnym.",
+           "W badaniach laboratoryjnych stwierdzono niewielką niedokrwistość.",
+           "Zalecono dietę ubogosodową i codzienną kontrolę masy ciała.",
+           "Pacjentkę poinformowano o objawach wymagających pilnego kontaktu z lekarzem."),
+    "sv": ("Under vårdtiden förbättrades andfåddheten successivt på diuretika.",
+           "Blodproverna visade en lätt nedsatt njurfunktion utan elektrolytrubbning.",
+           "Vi rekommenderar saltfattig kost och daglig viktkontroll.",
+           "Patienten har informerats om varningssymtom och när hon ska söka vård."),
+    "tr": ("Yatışı süresince diüretik tedavi ile nefes darlığında belirgin gerileme oldu.",
+           "Laboratuvar tetkiklerinde hafif böbrek fonksiyon bozukluğu saptandı.",
+           "Tuzsuz diyet ve günlük tartı önerildi; ilaçlarını düzenli kullanması anlatıldı.",
+           "Hastaya ve yakınlarına acil başvuru gerektiren belirtiler hakkında bilgi verildi."),
+    "ja": ("入院後、利尿薬の投与により呼吸困難は徐々に改善しました。", "血液検査では軽度の腎機能低下を認めました。",
+           "減塩食と毎日の体重測定を指導いたしました。", "症状が悪化した場合は速やかに受診するよう説明しました。"),
+    "ko": ("입원 후 이뇨제 투여로 호흡곤란이 점차 호전되었습니다.", "혈액 검사에서 경도의 신기능 저하 소견이 있었습니다.",
+           "저염식과 매일 체중 측정을 교육하였습니다.", "증상이 악화되면 즉시 응급실로 내원하도록 설명하였습니다."),
 }
 
 
@@ -196,7 +255,7 @@ SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,",
                "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
                "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"),
                "tr": ("Sayın Meslektaşım,", "Değerli Hocam,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
-               "ja": ("拝啓", "平素より大変お世話になっております。")}
+               "ja": ("拝啓", "平素より大変お世話になっております。"), "ko": ("선생님께,", "안녕하십니까.")}
 
 
 def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
@@ -219,12 +278,16 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     def city() -> str:
         return rng.choice(lang.cities) if lang.cities else fake.city().strip()
 
-    def name() -> str:  # family name first in Japanese
+    def name() -> str:  # family name first in Japanese, and written without a space in Korean
+        if code == "ko":
+            return f"{fake.last_name()}{fake.first_name()}"
         return f"{fake.last_name()} {fake.first_name()}" if code == "ja" else f"{fake.first_name()} {fake.last_name()}"
 
-    def street() -> str:  # a Japanese town, chōme and block rather than Faker's placeholder street
+    def street() -> str:  # a Japanese town, chōme and block, a Korean road, rather than Faker's whole address
         if code == "ja":
             return f"{fake.town()}{fake.chome()}{fake.ban()}"
+        if code == "ko":  # the road and building number; the province and city are their own spans
+            return f"{fake.road_name()}{rng.choice(('로', '길', '대로'))} {fake.building_number()}"
         if code == "tr":  # "Cumhuriyet Mah. Gülen Sok. No: 14 D: 3", "Yıldırım Caddesi No: 41"
             if rng.random() < 0.5:
                 return f"{rng.choice(TR_QUARTERS)} Mah. {fake.last_name()} Sok. No: {rng.randint(1, 90)} D: {rng.randint(1, 12)}"
@@ -279,6 +342,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     other = rng.choice(lang.hospitals).format(c=city(), n=fake.last_name(), s=rng.choice(lang.saints))
     for frame in rng.sample(lang.body, k=rng.randint(2, len(lang.body))):
         b.emit(frame + " ", d=_date(ctx, lang, ctx.days(-60, 60)), dr=Phi("DOCTOR", colleague), h=Phi("HOSPITAL", other))
+    for sentence in rng.sample(PROSE[code], k=rng.randint(1, 3)):  # running text with no PHI in it
+        b.add(sentence + " ")
     b.add("\n").blank()
     if rng.random() < 0.7:
         job = rng.choice(lang.jobs) if lang.jobs else fake.job().split(",")[0].strip()
