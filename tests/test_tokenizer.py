@@ -62,6 +62,8 @@ def nlp():
         ("context: Patient{mrn='5503817', name='PELLETIER-OYELOWO, ADAEZE R', fin='260125003318'}", "5503817"),
         ("context: Patient{mrn='5503817', name='PELLETIER-OYELOWO, ADAEZE R', fin='260125003318'}", "PELLETIER-OYELOWO, ADAEZE R"),
         ("context: Patient{mrn='5503817', name='PELLETIER-OYELOWO, ADAEZE R', fin='260125003318'}", "260125003318"),
+        ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "Vandermolen"),
+        ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "1958-11-02"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):
@@ -97,7 +99,7 @@ def test_glued_clinical_tokens(nlp, text, tokens):
 
 
 @pytest.mark.parametrize(
-    "text", ["10:30", "1st", "2nd", "3rd", "5th", "1,000", "john@x.com", "www.example.com", "A1234", "2.5", "O'Brien"]
+    "text", ["10:30", "1st", "2nd", "3rd", "5th", "1,000", "john@x.com", "www.example.com", "A1234", "2.5", "O'Brien", "AT&T", "R&D", "https://x.example.org/a?id=7&b=2"]
 )
 def test_common_cases_stay_whole(nlp, text):
     assert [t.text for t in nlp(text)] == [text]

@@ -11,6 +11,8 @@ such boundaries token boundaries.  Added to the language's own infixes:
   ``ph:(207)``; ``10:30`` stays one token);
 - ``=`` before a single quote, and the quote after it, as logged objects and query strings quote
   their values (``mrn='5503817'`` -> ``mrn = ' 5503817 '``);
+- ``?`` and ``&`` before a query string's ``key=`` (``lookup?last=Vandermolen&dob=1958-11-02`` ->
+  ``lookup ? last = Vandermolen & dob = 1958 - 11 - 02``);
 - ``/`` and ``-`` between digits (``03/02/2067``, ``555-0143``);
   ``-`` between a letter and a digit (``MRN-123``, ``Z-20``);
 - an opening bracket after any character and before a letter/digit, a
@@ -82,6 +84,7 @@ CLINICAL_INFIXES: List[str] = [
     rf"(?<=[{ALPHA}])[:=#](?=[{ALPHA}0-9(\[+])",
     rf"(?<=[0-9])[=#](?=[{ALPHA}0-9])",
     r"(?<=[^\s=])=(?=')|(?<==)'(?=\S)",
+    r"(?<=[\w%])[?&](?=[A-Za-z_][\w.]*=)",
     r"(?<=[0-9])[/\-](?=[0-9])",
     rf"(?<=[{ALPHA}])-(?=[0-9])",
     rf"(?<=[0-9])-(?=[{ALPHA}])",

@@ -142,6 +142,12 @@ def _log_time(ctx: NoteContext) -> Tuple[Phi, str]:
     return Phi("DATE", when.strftime(fmt)), when.strftime(" %H:%M:%S" if fmt.startswith("%Y") else " %H:%M")
 
 
+def _table_name(rng, person) -> str:
+    """A clinician as a table cell writes one: ``Dana Reyes``, ``Reyes, Dana``, ``Reyes, D``, ``REYES, D``."""
+    return rng.choice((person.full, f"{person.last}, {person.first}", f"{person.last}, {person.first[0]}",
+                       f"{person.last.upper()}, {person.first[0]}"))
+
+
 def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
     """A registry or worklist export, an access log or a database dump: a header row (or an INSERT), then
     rows of patients, one cell per field."""
@@ -176,7 +182,7 @@ def csv_export(ctx: NoteContext, forced: Sequence[str]) -> None:
             "dob": Phi("DATE", dob.strftime(rng.choice(("%m/%d/%Y", "%Y-%m-%d", "%Y%m%d")))), "sex": person.sex,
             "phone": Phi("PHONE", sur.phone()), "zip": Phi("ZIP", sur.zip()),
             "visit": Phi("DATE", (ctx.date - dt.timedelta(days=rng.randint(0, 400))).strftime("%m/%d/%Y")),
-            "provider": Phi("DOCTOR", sur.person().full), "age": Phi("AGE", str((ctx.date - dob).days // 365)),
+            "provider": Phi("DOCTOR", _table_name(rng, sur.person())), "age": Phi("AGE", str((ctx.date - dob).days // 365)),
             "dx": rng.choice(("E11.9", "I10", "J44.1", "N18.3", "E78.5", "F32.A")), "a1c": f"{rng.uniform(5.2, 11.8):.1f}",
             "name": Phi("PATIENT", f"{person.last}, {person.first}"), "user": Phi("USERNAME", sur.username(sur.person())),
             "ts": _log_time(ctx),

@@ -183,6 +183,18 @@ LANGUAGES = {
         ("{d} 心エコー（{dr} 医師）：EF 45%。", "{d} 救急外来を受診。", "{h} にて {d} まで加療。", "{d} 外来にて経過観察予定。"),
         "連絡先：長女 {r}（{j}、{c} 在住）、電話 {ph}。", ("聖", "中央", "日赤", "済生会"),
         ("何卒よろしくお願い申し上げます。", "ご高診のほどよろしくお願いいたします。"), "{c}、{d}"),
+    "zh": Language(
+        "zh_CN", ("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"),
+        "{y}年{m}{d}日", "%Y-%m-%d", ("{c}人民医院", "{c}第一人民医院", "{c}中医院", "{n}氏诊所"),
+        ("神经内科", "心血管内科", "急诊科", "呼吸内科"),
+        ("", ""), ("", ""),
+        ("出院记录", "转诊单", "出院小结"),
+        "姓名：{t}{n}，出生日期：{dob}，年龄：{a} 岁，住院日期：{d1} 至 {d2}。",
+        "现住址", (("住院号", "MEDICALRECORD"), ("门诊号", "ACCOUNT"), ("医保卡号", "HEALTHPLAN")),
+        ("{d} 心脏超声（{dr} 医师）：射血分数 45%。", "{d} 经急诊收入院。", "{d} 前于 {h} 治疗。", "{d} 门诊复诊。"),
+        "联系人：女儿 {r}（{j}，现居 {c}），电话：{ph}。", ("仁爱", "博爱", "中心", "协和"),
+        ("此致 敬礼", "谢谢合作。"), "{c}，{d}",
+        ("教师", "护士", "工程师", "会计", "司机", "退休职工")),
     # Korean glues particles to nouns (병원에서); the frames keep a space or a bracket after every PHI slot,
     # so that a span always ends at a token boundary
     "ko": Language(
@@ -238,6 +250,8 @@ PROSE = {
            "Laboratuvar tetkiklerinde hafif böbrek fonksiyon bozukluğu saptandı.",
            "Tuzsuz diyet ve günlük tartı önerildi; ilaçlarını düzenli kullanması anlatıldı.",
            "Hastaya ve yakınlarına acil başvuru gerektiren belirtiler hakkında bilgi verildi."),
+    "zh": ("入院后予利尿治疗，气促逐渐好转。", "血常规及肝肾功能检查提示轻度肾功能不全。", "嘱低盐饮食，每日监测体重。",
+           "已告知患者及家属病情变化时立即就诊。"),
     "ja": ("入院後、利尿薬の投与により呼吸困難は徐々に改善しました。", "血液検査では軽度の腎機能低下を認めました。",
            "減塩食と毎日の体重測定を指導いたしました。", "症状が悪化した場合は速やかに受診するよう説明しました。"),
     "ko": ("입원 후 이뇨제 투여로 호흡곤란이 점차 호전되었습니다.", "혈액 검사에서 경도의 신기능 저하 소견이 있었습니다.",
@@ -255,7 +269,7 @@ SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,",
                "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
                "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"),
                "tr": ("Sayın Meslektaşım,", "Değerli Hocam,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
-               "ja": ("拝啓", "平素より大変お世話になっております。"), "ko": ("선생님께,", "안녕하십니까.")}
+               "ja": ("拝啓", "平素より大変お世話になっております。"), "ko": ("선생님께,", "안녕하십니까."), "zh": ("尊敬的同道：", "您好！")}
 
 
 def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
@@ -278,14 +292,16 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     def city() -> str:
         return rng.choice(lang.cities) if lang.cities else fake.city().strip()
 
-    def name() -> str:  # family name first in Japanese, and written without a space in Korean
-        if code == "ko":
+    def name() -> str:  # family name first in Japanese, and written without a space in Korean and Chinese
+        if code in ("ko", "zh"):
             return f"{fake.last_name()}{fake.first_name()}"
         return f"{fake.last_name()} {fake.first_name()}" if code == "ja" else f"{fake.first_name()} {fake.last_name()}"
 
     def street() -> str:  # a Japanese town, chōme and block, a Korean road, rather than Faker's whole address
         if code == "ja":
             return f"{fake.town()}{fake.chome()}{fake.ban()}"
+        if code == "zh":  # the road, number, building and flat
+            return f"{fake.street_name()}{rng.randint(1, 400)}号{rng.randint(1, 12)}幢{rng.randint(101, 2405)}室"
         if code == "ko":  # the road and building number; the province and city are their own spans
             return f"{fake.road_name()}{rng.choice(('로', '길', '대로'))} {fake.building_number()}"
         if code == "tr":  # "Cumhuriyet Mah. Gülen Sok. No: 14 D: 3", "Yıldırım Caddesi No: 41"
@@ -359,4 +375,4 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
-FOREIGN_KINDS = {"foreign_letter": (foreign_letter, 0.03)}
+FOREIGN_KINDS = {"foreign_letter": (foreign_letter, 0.045)}

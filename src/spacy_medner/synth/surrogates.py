@@ -410,7 +410,9 @@ class Surrogates:
             ((Phi("DOCTOR", p.last), " MD"), 0.4),
             (("Dr. ", Phi("DOCTOR", f"{p.first[0]}. {p.last}")), 0.5),
             ((Phi("DOCTOR", f"{p.last}, {p.first[0]}."), f" {cred}"), 0.2),
-            (Phi("DOCTOR", f"{p.last.upper()}, {p.first[0]}"), 0.2),  # a paging or dispensing log's "LAST, F"
+            (Phi("DOCTOR", f"{p.last.upper()}, {p.first[0]}"), 0.4),  # a paging or dispensing log's "LAST, F"
+            (Phi("DOCTOR", f"{p.last}, {p.first[0]}"), 0.4),  # an order list's "Patel, N"
+            ((Phi("DOCTOR", f"{p.last.upper()}, {p.first[0]}"), " " + rng.choice(("CRNA", "RN", "CST", "MD", "PA-C"))), 0.2),
             (("Dr. ", Phi("DOCTOR", p.first)), 0.15 if kind != "signature" else 0),
         ]
         if kind == "terse":
