@@ -287,6 +287,7 @@ SHAPED = [
     ("BA = Benedikt Ambrose, RRT-ACCS (night); SK = Sunniva Kallstrom, RRT (day).", "SK", "DOCTOR"),
     ('"Mozilla/5.0" sid=c04d17e8b5 uid=rosario.lb 0.038', "rosario.lb", "USERNAME"),
     ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "1958-11-02", "DATE"),
+    ("lookup?last=Baez&email=rlbaez49%40example.net HTTP/1.1", "rlbaez49%40example.net", "EMAIL"),
 ]
 
 NOT_PHI = [
