@@ -10,12 +10,13 @@ is not PHI; every CSV cell is its own span. Their structure (segment ids, qualif
 keys, column names, form item numbers) is text that is never PHI, which the model has to learn too.
 """
 import datetime as dt
+import random
 import re
 from typing import Sequence, Tuple
 
 from .builder import Phi
 from .sections import NoteContext, extras_block
-from .surrogates import ascii_lower, component_name, initials_of
+from .surrogates import Person, ascii_lower, component_name, initials_of
 
 
 def _digits(text: str) -> str:
@@ -142,7 +143,7 @@ def _log_time(ctx: NoteContext) -> Tuple[Phi, str]:
     return Phi("DATE", when.strftime(fmt)), when.strftime(" %H:%M:%S" if fmt.startswith("%Y") else " %H:%M")
 
 
-def _table_name(rng, person) -> str:
+def _table_name(rng: random.Random, person: Person) -> str:
     """A clinician as a table cell writes one: ``Dana Reyes``, ``Reyes, Dana``, ``Reyes, D``, ``REYES, D``."""
     return rng.choice((person.full, f"{person.last}, {person.first}", f"{person.last}, {person.first[0]}",
                        f"{person.last.upper()}, {person.first[0]}"))

@@ -297,7 +297,7 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
             return f"{fake.last_name()}{fake.first_name()}"
         return f"{fake.last_name()} {fake.first_name()}" if code == "ja" else f"{fake.first_name()} {fake.last_name()}"
 
-    def street() -> str:  # a Japanese town, chōme and block, a Korean road, rather than Faker's whole address
+    def street() -> str:  # a Japanese town, chōme and block, a Chinese or Korean road and number, not Faker's whole address
         if code == "ja":
             return f"{fake.town()}{fake.chome()}{fake.ban()}"
         if code == "zh":  # the road, number, building and flat
