@@ -288,6 +288,17 @@ SHAPED = [
     ('"Mozilla/5.0" sid=c04d17e8b5 uid=rosario.lb 0.038', "rosario.lb", "USERNAME"),
     ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "1958-11-02", "DATE"),
     ("lookup?last=Baez&email=rlbaez49%40example.net HTTP/1.1", "rlbaez49%40example.net", "EMAIL"),
+    # initials in brackets after a clinician's name and credentials; ages and rooms as JSON or key=value fields;
+    # USPS tracking and certified-mail numbers
+    ("Analysis: Tobias Kettering, CCT (TK), Tidewater Cardiac", "TK", "DOCTOR"),
+    ("Home training RN: Celestine Ouattara, RN, CNN (CO)", "CO", "DOCTOR"),
+    ('{"name":"ABERNATHY, CLYDE W","age":81,"zone":"ED-WR-MAIN"}', "81", "AGE"),
+    ('{"name":"LUNDQVIST, MAISIE","age_mo":7,"zone":"ED-WR-MAIN"}', "7", "AGE"),
+    ("pid=3321 age=44 sex=F", "44", "AGE"),
+    ('"zone":"ED-TRIAGE","room":"T2","dwell_s":540}', "T2", "ROOM"),
+    ('"zone":"RAD-XR","room":"XR-1","dwell_s":690}', "XR-1", "ROOM"),
+    ("USPS tracking 9405 5118 9956 2271 0083 14", "9405 5118 9956 2271 0083 14", "IDNUM"),
+    ("(Certified Mail No. 9589 0710 5270 0418 2266 31)", "9589 0710 5270 0418 2266 31", "IDNUM"),
 ]
 
 NOT_PHI = [
@@ -323,6 +334,7 @@ NOT_PHI = [
     "Legend: BP = blood pressure, HR = Heart Rate, bpm; ICU = Intensive Care Unit.",
     "count aloud: one two three four five six seven eight nine; 재원 11일, 7일분, 40갑년; 2 x 01 10 mg.",
     "CT MRI report; HM Hana Moradi; TE Tom Ellis called; user=null uid=anonymous; CA Carl Ames, the neighbour.",
+    'Hana Moradi, RN (HX); Tom Ellis, MD (cardiology); "page":4, "stage":3, dosage=40; "room":null; TNM stage 2',
 ]
 
 
@@ -468,6 +480,16 @@ def test_not_phi_matches_stay_outside_every_entity():
     pipe.patterns = [p for p in pipe.patterns if p["label"] != NOT_PHI_LABEL]
     doc = nlp(text)
     assert all(any(t.ent_iob_ != "O" for t in doc[s:e]) for s, e in held)
+
+
+def test_an_xml_namespace_is_not_a_url_but_a_link_in_the_text_is(matcher, tokenizer_nlp):
+    """A CDISC ODM export declares its schema by URL (set U); that names a standard, not anyone's page."""
+    doc = tokenizer_nlp('<ODM xmlns="http://www.cdisc.org/ns/odm/v1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                        "<Comment>See https://portal.alderclinic.org/u/4471 for the consent.</Comment>")
+    found = [(doc[m.start : m.end].text, m.label) for m in matcher(doc)]
+    assert [text for text, label in found if label == "URL"] == ["https://portal.alderclinic.org/u/4471"]
+    assert [text for text, label in found if label == NOT_PHI_LABEL] == [
+        'xmlns="http://www.cdisc.org/ns/odm/v1.3"', 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"']
 
 
 def test_calendar_time_zone_rules_and_law_citations_are_not_dates(matcher, tokenizer_nlp):

@@ -116,6 +116,66 @@ def test_hard_wrap_keeps_length_and_never_breaks_a_span():
         assert wrapped.text[s.start : s.end] == plain.text[s.start : s.end]
 
 
+@pytest.mark.parametrize("style", ["pleading", "listing"])
+def test_line_numbers_move_each_span_with_its_line(style):
+    """Set U held a deposition transcript whose line numbers were read as STREET, DATE and AGE: numbered
+    lines are written with every span moved by what was put before its own line, and the numbers are
+    outside every span."""
+    b = NoteBuilder(random.Random(0), quirk_rate=0.0)
+    for i in range(60):
+        b.emit("Q. Did {d} see you on {t}?\n", d=Phi("DOCTOR", f"Ann Lee{i}"), t=Phi("DATE", f"3/{i % 28 + 1}/2026"))
+    plain = b.build("001-01", "001")
+    numbered = b.build("001-01", "001", line_numbers=style)
+    assert [(plain.text[s.start : s.end], s.label) for s in plain.spans] == [
+        (numbered.text[s.start : s.end], s.label) for s in numbered.spans]
+    lines = [line for line in numbered.text.split("\n") if not line.strip().startswith("Page ")]
+    if style == "pleading":
+        assert [int(line[:2]) for line in lines] == [i % 25 + 1 for i in range(61)]
+        assert [line.strip() for line in numbered.text.split("\n") if line.strip().startswith("Page ")] == ["Page 2", "Page 3"]
+        assert [line[6:] for line in lines] == plain.text.split("\n")
+    else:
+        assert [line[:6] for line in lines] == [f"{i + 1:04d}  " for i in range(61)]
+        assert [line[6:] for line in lines] == plain.text.split("\n")
+    numbers = [m.span() for m in re.finditer(r"(?m)^ ?\d+(?= )|Page \d+", numbered.text)]
+    assert len(numbers) >= 61
+    assert not [n for n in numbers for s in numbered.spans if s.start < n[1] and n[0] < s.end]
+    with pytest.raises(ValueError):
+        b.build("001-01", "001", line_numbers="roman")
+
+
+def test_vietnamese_letters_put_the_family_name_first_and_leave_the_motto_alone(monkeypatch):
+    """Set U held a Vietnamese discharge paper (giấy ra viện) whose every line drew PHI guesses: the
+    generator writes such letters, with names family first, written dates as one span without the word
+    ngày, towns without the word thành phố, and the national motto and titles outside every span."""
+    from spacy_medner.synth import corpus, foreign
+
+    monkeypatch.setattr(foreign, "LANGUAGES", {"vi": foreign.LANGUAGES["vi"]})
+    monkeypatch.setattr(corpus, "choose_kind", lambda rng, patient=None, day=None: "foreign_letter")
+    notes = [n for n in corpus.generate_notes(16, seed=3) if n.meta["case"] == "mixed" and n.meta["scanned"] == "false"]
+    assert len(notes) >= 10
+    from faker.providers.person.vi_VN import Provider
+
+    surnames = set(Provider.last_names)
+    motto, written, doctors = 0, 0, 0
+    for note in notes:
+        assert "Họ tên người bệnh:" in note.text
+        spans = [(note.text[s.start : s.end], s.label) for s in note.spans]
+        for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"):
+            at = note.text.find(line)
+            if at >= 0:
+                motto += 1
+                assert not [s for s in note.spans if s.start < at + len(line) and at < s.end]
+        for text, label in spans:
+            assert not text.startswith(("BS.", "ThS.", "TS.", "BSCK", "Ông ", "Bà ", "ngày", "thành phố", "TP.")), text
+            if label == "DATE" and "tháng" in text:
+                written += 1
+                assert re.fullmatch(r"\d{1,2} tháng \d{2}(?: năm \d{4})?", text), text
+            if label == "DOCTOR" and " " in text and text.split()[0] in surnames:
+                doctors += 1
+                assert len(text.split()) >= 3, text
+    assert motto >= 2 and written >= 5 and doctors >= 10, (motto, written, doctors)
+
+
 def test_spans_do_not_overlap_and_have_clean_edges(notes100):
     for note in notes100:
         last_end = -1
@@ -622,10 +682,12 @@ def test_machine_exports_and_forms(notes600):
         assert covered(note, offset + len(lines[header]) + 1, offset + len(lines[header]) + 1 + len(lines[header + 1]))
         if re.search(r"(?i)\bpatientname\b", lines[header]):  # "Last, First" in one cell is one PATIENT span
             named += 1
-            for m in re.finditer(r"(?:^|[,|\t;])\"?([A-Z][\w'-]+, [A-Z][\w'-]+)\"?(?=[,|\t;]|$)", note.text, re.M):
+            table_end = note.text.find("\n\n", offset)  # the table's rows, not a note line below it ("Son, Jared, at bedside")
+            table = note.text[offset : table_end if table_end >= 0 else len(note.text)]
+            for m in re.finditer(r"(?:^|[,|\t;])\"?([A-Z][\w'-]+, [A-Z][\w'-]+)\"?(?=[,|\t;]|$)", table, re.M):
                 # one span; a provider column may hold a clinician's "ZHENG, JING" too
-                cell = span_at(note, m.start(1))
-                assert cell.label in ("PATIENT", "DOCTOR") and cell.end == m.end(1), m.group(1)
+                cell = span_at(note, offset + m.start(1))
+                assert cell.label in ("PATIENT", "DOCTOR") and cell.end == offset + m.end(1), m.group(1)
         if lines[header].startswith("INSERT INTO"):  # a database dump: every value's span starts after its quote
             dumped += 1
             end = note.text.index(");\n", offset) + 2

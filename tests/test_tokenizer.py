@@ -64,6 +64,7 @@ def nlp():
         ("context: Patient{mrn='5503817', name='PELLETIER-OYELOWO, ADAEZE R', fin='260125003318'}", "260125003318"),
         ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "Vandermolen"),
         ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "1958-11-02"),
+        ('{"name":"ABERNATHY, CLYDE W","age":81,"zone":"ED-WR-MAIN"}', "81"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):

@@ -41,7 +41,8 @@ such boundaries token boundaries.  Added to the language's own infixes:
   iCalendar's escaping backslash (``ABDI\\, HODAN``);
 - in XML, HTML and RTF: ``<``, ``>``, a double quote and a backslash, anywhere
   (``<td>02/24/2026</td>`` -> ``< td > 02 / 24 / 2026 < /td >``, ``value="tel:+1-325-555-0176"``,
-  ``555-0145\\par``), and ``:`` before a ``+`` (``tel:+1``);
+  ``555-0145\\par``), ``:`` before a ``+`` (``tel:+1``), and ``:`` after a double quote, as JSON
+  writes a number after its key (``"age":81`` -> ``" age " : 81``);
 - the port after an IPv4 address (``10.44.6.117:9100`` -> ``10.44.6.117 : 9100``), so the
   address alone is the entity;
 - every CJK character (Han, kana, CJK punctuation, full-width forms) on its own, since those
@@ -104,6 +105,7 @@ CLINICAL_INFIXES: List[str] = [
     r"(?<=\S);(?=\S)",
     r"\\",
     r'[<>"]',
+    r'(?<="):',
     r"(?:(?<=[0-9]\.[0-9])|(?<=[0-9]\.[0-9]{2})|(?<=[0-9]\.[0-9]{3})):(?=[0-9]{2,5}(?![0-9.:]))",
     CJK,
 ]

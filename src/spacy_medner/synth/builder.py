@@ -10,6 +10,7 @@ overlap.  Templates mix literal text with fields::
 
 A field value is a plain string, a :class:`Phi`, or a sequence of those.
 """
+import bisect
 import random
 import string
 from dataclasses import dataclass
@@ -122,6 +123,7 @@ class NoteBuilder:
         meta: Optional[dict] = None,
         case: Optional[str] = None,
         ocr_rate: float = 0.0,
+        line_numbers: Optional[str] = None,
     ) -> Note:
         """The finished :class:`Note`; ``wrap_width`` hard-wraps long lines.
 
@@ -133,7 +135,11 @@ class NoteBuilder:
         swaps each character that OCR confuses (``0 O``, ``1 l I``, ``5 S``,
         ``8 B``) for its look-alike with that probability, PHI included, as a
         scanned page reads (``2O25``, ``Ho1ly``); one character for one, so
-        offsets stay valid.
+        offsets stay valid.  ``line_numbers`` prints a number before every
+        line, as a transcript on pleading paper does (``"pleading"``: 1 to 25
+        on each page, with a ``Page N`` line) or a numbered listing
+        (``"listing"``: ``0001``, ``0002``...); the spans move with their
+        lines.
         """
         text = self.text
         surfaces = [surface for _, _, _, surface, _ in self._spans]
@@ -143,8 +149,11 @@ class NoteBuilder:
             raise ValueError(f"Unknown case {case!r}")
         if wrap_width:
             text = _hard_wrap(text, wrap_width, [(s, e) for s, e, *_ in self._spans])
+        starts_ends = [(start, end) for start, end, *_ in self._spans]
+        if line_numbers is not None:
+            text, starts_ends = _number_lines(text, starts_ends, line_numbers)
         spans = []
-        for i, ((start, end, label, _, category), surface) in enumerate(zip(self._spans, surfaces)):
+        for i, ((start, end), (_, _, label, _, category), surface) in enumerate(zip(starts_ends, self._spans, surfaces)):
             if text[start:end] != surface:  # a broken invariant, never expected
                 raise AssertionError(f"{note_id} P{i}: offsets {start}-{end} lost their {label} surface")
             spans.append(CharSpan(start, end, label, tag_id=f"P{i}", category=category))
@@ -170,6 +179,40 @@ def _upper(text: str) -> str:
     if len(up) == len(text):
         return up
     return "".join(u if len(u) == 1 else ch for ch, u in ((ch, ch.upper()) for ch in text))
+
+
+#: lines on a page of pleading paper
+PLEADING_LINES = 25
+
+
+def _number_lines(text: str, spans: Sequence[Tuple[int, int]], style: str) -> Tuple[str, List[Tuple[int, int]]]:
+    """``text`` with a line number before each line, and ``spans`` moved with their lines.
+
+    A span never holds a line break (wrapping keeps them whole), so each one moves by the
+    characters put before its own line.
+    """
+    out: List[str] = []
+    line_shift: List[Tuple[int, int]] = []  # (old start of the line, characters put before it so far)
+    added, old = 0, 0
+    for i, line in enumerate(text.split("\n")):
+        if style == "pleading":
+            number = i % PLEADING_LINES + 1
+            header = f"{' ' * 40}Page {i // PLEADING_LINES + 1}\n" if number == 1 and i else ""
+            prefix = f"{header}{number:>2}    "
+        elif style == "listing":
+            prefix = f"{i + 1:04d}  "
+        else:
+            raise ValueError(f"Unknown line numbering {style!r}")
+        added += len(prefix)
+        line_shift.append((old, added))
+        out.append(prefix + line)
+        old += len(line) + 1
+    line_starts = [start for start, _ in line_shift]
+
+    def moved(offset: int) -> int:
+        return offset + line_shift[bisect.bisect_right(line_starts, offset) - 1][1]
+
+    return "\n".join(out), [(moved(start), moved(start) + end - start) for start, end in spans]
 
 
 def _hard_wrap(text: str, width: int, spans: Sequence[Tuple[int, int]]) -> str:

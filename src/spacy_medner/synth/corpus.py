@@ -39,6 +39,9 @@ UPPER_RATE = 0.06
 #: share of notes that come from a scanned page, and the chance that OCR misreads a confusable character there
 SCANNED_RATE = 0.04
 SCANNED_OCR_RATE = 0.05
+#: share of notes printed with a number before every line: a deposition or hearing transcript on pleading paper,
+#: or a numbered listing (the numbers are not PHI)
+LINE_NUMBER_RATE = 0.02
 
 README_NAME = "README.txt"
 #: The first line of that README: what marks a folder as written by the generator.
@@ -117,6 +120,7 @@ def _compose(rng, sur, world, patient, record_index: int, forced: List[str], see
         dictation_block(ctx)
     case = "upper" if kind not in MIXED_CASE_KINDS and rng.random() < UPPER_RATE else None
     scanned = kind not in UNWRAPPED_KINDS and rng.random() < SCANNED_RATE
+    numbered = rng.choice(("pleading", "listing")) if kind not in UNWRAPPED_KINDS and rng.random() < LINE_NUMBER_RATE else None
     missing = [t for t in forced if t not in ctx.b.labels]
     if missing:  # a composer that skipped its extras block: never expected
         raise AssertionError(f"note kind {kind} did not write forced TYPEs {missing}")
@@ -127,10 +131,12 @@ def _compose(rng, sur, world, patient, record_index: int, forced: List[str], see
         wrap_width=None if kind in UNWRAPPED_KINDS else style.wrap_width,
         case=case,
         ocr_rate=SCANNED_OCR_RATE if scanned else 0.0,
+        line_numbers=numbered,
         meta={
             "kind": kind,
             "case": case or "mixed",
             "scanned": "true" if scanned else "false",
+            "line_numbers": numbered or "none",
             "record_date": ctx.date.isoformat(),
             "synthetic": "true",
             "generator": "spacy_medner.synth",

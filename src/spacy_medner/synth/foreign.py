@@ -1,5 +1,5 @@
 """SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French,
-Portuguese, Dutch, Polish, Swedish, Turkish or Japanese: discharge and referral letters about the patient, with that country's names,
+Portuguese, Dutch, Polish, Swedish, Turkish, Japanese, Korean, Chinese or Vietnamese: discharge and referral letters about the patient, with that country's names,
 addresses, telephone numbers, day-first and written dates, titles and sign-offs.
 
 Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
@@ -195,6 +195,26 @@ LANGUAGES = {
         "联系人：女儿 {r}（{j}，现居 {c}），电话：{ph}。", ("仁爱", "博爱", "中心", "协和"),
         ("此致 敬礼", "谢谢合作。"), "{c}，{d}",
         ("教师", "护士", "工程师", "会计", "司机", "退休职工")),
+    # Vietnamese names are written family name first, with a middle name (Lê Thị Thanh Hương); an official letter opens
+    # with the national motto, which is not PHI
+    "vi": Language(
+        "vi_VN", tuple(f"tháng {m:02d}" for m in range(1, 13)),
+        "{d} {m} năm {y}", "%d/%m/%Y", ("Bệnh viện Đa khoa {c}", "Bệnh viện {s}", "Phòng khám Đa khoa {n}",
+                                           "Trung tâm Y tế {c}", "Bệnh viện Đa khoa tỉnh {c}"),
+        ("Khoa Nội Tim mạch", "Khoa Cấp cứu", "Khoa Hồi sức tích cực", "Khoa Nội tổng hợp", "Khoa Hô hấp"),
+        ("BS. ", "ThS.BS. ", "TS.BS. ", "BSCKII. ", "BSCKI. "), ("Ông ", "Bà "),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nGIẤY RA VIỆN",
+         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nGIẤY CHUYỂN TUYẾN", "TÓM TẮT BỆNH ÁN"),
+        "Họ tên người bệnh: {t}{n}, ngày sinh: {dob}, tuổi: {a}, vào viện ngày {d1}, ra viện ngày {d2}.",
+        "Địa chỉ", (("Số lưu trữ", "MEDICALRECORD"), ("Mã người bệnh", "ACCOUNT"), ("Số thẻ BHYT", "HEALTHPLAN")),
+        ("Siêu âm tim ngày {d} (BS. {dr}): phân suất tống máu 45%.", "Vào viện qua khoa Cấp cứu ngày {d}.",
+         "Đã điều trị tại {h} đến ngày {d}.", "Hẹn tái khám ngày {d} tại phòng khám ngoại trú."),
+        "Người nhà: con gái {r} ({j}, sống tại {c}), điện thoại {ph}.", ("Hòa Bình", "An Phước", "Tâm Đức", "Hồng Phúc"),
+        ("TRƯỞNG KHOA", "KT. GIÁM ĐỐC - PHÓ GIÁM ĐỐC\n(đã ký, đóng dấu)", "Trân trọng cảm ơn quý đồng nghiệp."), "{c}, ngày {d}",
+        ("giáo viên", "điều dưỡng", "kỹ sư", "kế toán", "công nhân", "hưu trí", "buôn bán"),
+        # the town's own name: Faker writes "thành phố Hải Phòng", and the word "thành phố" (city) is not PHI
+        ("Hải Phòng", "Đà Nẵng", "Cần Thơ", "Nha Trang", "Huế", "Vinh", "Quy Nhơn", "Buôn Ma Thuột", "Biên Hòa",
+         "Vũng Tàu", "Thái Nguyên", "Nam Định", "Long Xuyên", "Rạch Giá")),
     # Korean glues particles to nouns (병원에서); the frames keep a space or a bracket after every PHI slot,
     # so that a span always ends at a token boundary
     "ko": Language(
@@ -250,6 +270,10 @@ PROSE = {
            "Laboratuvar tetkiklerinde hafif böbrek fonksiyon bozukluğu saptandı.",
            "Tuzsuz diyet ve günlük tartı önerildi; ilaçlarını düzenli kullanması anlatıldı.",
            "Hastaya ve yakınlarına acil başvuru gerektiren belirtiler hakkında bilgi verildi."),
+    "vi": ("Sau khi dùng lợi tiểu đường tĩnh mạch, tình trạng khó thở cải thiện dần.",
+           "Xét nghiệm máu cho thấy chức năng thận giảm nhẹ, điện giải trong giới hạn bình thường.",
+           "Dặn người bệnh ăn nhạt, hạn chế nước và theo dõi cân nặng hằng ngày.",
+           "Đã giải thích cho người bệnh và gia đình các dấu hiệu cần đến cơ sở y tế ngay."),
     "zh": ("入院后予利尿治疗，气促逐渐好转。", "血常规及肝肾功能检查提示轻度肾功能不全。", "嘱低盐饮食，每日监测体重。",
            "已告知患者及家属病情变化时立即就诊。"),
     "ja": ("入院後、利尿薬の投与により呼吸困難は徐々に改善しました。", "血液検査では軽度の腎機能低下を認めました。",
@@ -269,7 +293,8 @@ SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,",
                "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
                "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"),
                "tr": ("Sayın Meslektaşım,", "Değerli Hocam,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
-               "ja": ("拝啓", "平素より大変お世話になっております。"), "ko": ("선생님께,", "안녕하십니까."), "zh": ("尊敬的同道：", "您好！")}
+               "ja": ("拝啓", "平素より大変お世話になっております。"), "ko": ("선생님께,", "안녕하십니까."), "zh": ("尊敬的同道：", "您好！"),
+               "vi": ("Kính gửi: Bác sĩ điều trị,", "Kính gửi quý đồng nghiệp,")}
 
 
 def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
@@ -277,7 +302,7 @@ def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) 
     if ctx.rng.random() < written:
         text = lang.written_date.format(d=day.day, m=lang.months[day.month - 1], y=day.year)
         if ctx.rng.random() < 0.2:  # no year: "5 febbraio", "1 de febrero"
-            text = text.rsplit(" ", 2 if " de " in text else 1)[0]
+            text = text.rsplit(" ", 2 if " de " in text or " năm " in text else 1)[0]
         return Phi("DATE", text)
     return Phi("DATE", day.strftime(lang.numeric_date))
 
@@ -292,9 +317,12 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     def city() -> str:
         return rng.choice(lang.cities) if lang.cities else fake.city().strip()
 
-    def name() -> str:  # family name first in Japanese, and written without a space in Korean and Chinese
+    def name() -> str:  # family name first in Japanese and Vietnamese, and written without a space in Korean and Chinese
         if code in ("ko", "zh"):
             return f"{fake.last_name()}{fake.first_name()}"
+        if code == "vi":  # Faker's vi_VN first_name() is English; its sexed lists are Vietnamese
+            given = fake.first_name_female() if rng.random() < 0.5 else fake.first_name_male()
+            return f"{fake.last_name()} {fake.middle_name()} {given}"
         return f"{fake.last_name()} {fake.first_name()}" if code == "ja" else f"{fake.first_name()} {fake.last_name()}"
 
     def street() -> str:  # a Japanese town, chōme and block, a Chinese or Korean road and number, not Faker's whole address
@@ -302,6 +330,9 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
             return f"{fake.town()}{fake.chome()}{fake.ban()}"
         if code == "zh":  # the road, number, building and flat
             return f"{fake.street_name()}{rng.randint(1, 400)}号{rng.randint(1, 12)}幢{rng.randint(101, 2405)}室"
+        if code == "vi":  # "Số 27 đường Hoa Sứ", "112 Lý Chính Thắng"
+            return f"Số {rng.randint(1, 300)} đường {fake.street_name()}" if rng.random() < 0.5 else \
+                f"{rng.randint(1, 300)} {fake.street_name()}"
         if code == "ko":  # the road and building number; the province and city are their own spans
             return f"{fake.road_name()}{rng.choice(('로', '길', '대로'))} {fake.building_number()}"
         if code == "tr":  # "Cumhuriyet Mah. Gülen Sok. No: 14 D: 3", "Yıldırım Caddesi No: 41"
