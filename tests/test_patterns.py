@@ -299,6 +299,12 @@ SHAPED = [
     ('"zone":"RAD-XR","room":"XR-1","dwell_s":690}', "XR-1", "ROOM"),
     ("USPS tracking 9405 5118 9956 2271 0083 14", "9405 5118 9956 2271 0083 14", "IDNUM"),
     ("(Certified Mail No. 9589 0710 5270 0418 2266 31)", "9589 0710 5270 0418 2266 31", "IDNUM"),
+    # a photo's metadata as exiftool prints it: EXIF dates, the date in the file name, GPS degrees-minutes-seconds
+    ("[ExifIFD]   DateTimeOriginal        : 2026:03:10 14:22:51", "2026:03:10", "DATE"),
+    # (the tokenizer keeps a file name whole, so the whole name is the DATE span: wider than gold, never narrower)
+    ("[System]    FileName                : IMG-20260309-093117.jpg", "IMG-20260309-093117.jpg", "DATE"),
+    ("[Composite] GPSPosition             : 44 deg 12' 31.44\" N, 91 deg 40' 8.17\" W", "44 deg 12' 31.44\" N", "LOCATION-OTHER"),
+    ("[Composite] GPSPosition             : 44 deg 12' 31.44\" N, 91 deg 40' 8.17\" W", "91 deg 40' 8.17\" W", "LOCATION-OTHER"),
 ]
 
 NOT_PHI = [
@@ -335,6 +341,7 @@ NOT_PHI = [
     "count aloud: one two three four five six seven eight nine; 재원 11일, 7일분, 40갑년; 2 x 01 10 mg.",
     "CT MRI report; HM Hana Moradi; TE Tom Ellis called; user=null uid=anonymous; CA Carl Ames, the neighbour.",
     'Hana Moradi, RN (HX); Tom Ellis, MD (cardiology); "page":4, "stage":3, dosage=40; "room":null; TNM stage 2',
+    "ExifToolVersion : 12.76; ratio 2026:1; at 10:30:15; IMG-2026-03; flexion 90 deg, 45 deg of rotation",
 ]
 
 

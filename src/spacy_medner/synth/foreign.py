@@ -1,5 +1,5 @@
 """SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French,
-Portuguese, Dutch, Polish, Swedish, Turkish, Japanese, Korean, Chinese or Vietnamese: discharge and referral letters about the patient, with that country's names,
+Portuguese, Dutch, Polish, Swedish, Turkish, Japanese, Korean, Chinese, Vietnamese or Indonesian: discharge and referral letters about the patient, with that country's names,
 addresses, telephone numbers, day-first and written dates, titles and sign-offs.
 
 Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
@@ -195,6 +195,22 @@ LANGUAGES = {
         "联系人：女儿 {r}（{j}，现居 {c}），电话：{ph}。", ("仁爱", "博爱", "中心", "协和"),
         ("此致 敬礼", "谢谢合作。"), "{c}，{d}",
         ("教师", "护士", "工程师", "会计", "司机", "退休职工")),
+    # Indonesian letters put the title before the name (dr., Tn., Ny.) and print the hospital's local government above it
+    "id": Language(
+        "id_ID", ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+                  "November", "Desember"),
+        "{d} {m} {y}", "%d-%m-%Y", ("Rumah Sakit Umum Daerah {c}", "RSUD {c}", "Rumah Sakit {s}", "Klinik Pratama {n}",
+                                    "Puskesmas {c}"),
+        ("Instalasi Gawat Darurat", "Bagian Penyakit Dalam", "Poliklinik Jantung", "Instalasi Rawat Inap"),
+        ("dr. ", "dr. ", "Dr. dr. "), ("Tn. ", "Ny. "),
+        ("RESUME MEDIS", "SURAT RUJUKAN", "RINGKASAN PULANG PASIEN"),
+        "Nama pasien: {t}{n}, tanggal lahir {dob}, umur {a} tahun, dirawat dari {d1} sampai {d2}.",
+        "Alamat", (("No. Rekam Medis", "MEDICALRECORD"), ("No. Registrasi", "ACCOUNT"), ("No. Kartu BPJS", "HEALTHPLAN")),
+        ("Ekokardiografi tanggal {d} (dr. {dr}): fraksi ejeksi 45%.", "Masuk melalui IGD pada {d}.",
+         "Sebelumnya dirawat di {h} sampai {d}.", "Kontrol ke poliklinik pada {d}."),
+        "Keluarga: anak perempuan {r} ({j}, tinggal di {c}), telepon {ph}.", ("Harapan Kita", "Kasih Ibu", "Bhakti Husada", "Mitra Sehat"),
+        ("Hormat kami,", "Demikian, atas perhatian Teman Sejawat kami ucapkan terima kasih."), "{c}, {d}",
+        ("guru", "perawat", "pedagang", "petani", "karyawan swasta", "ibu rumah tangga")),
     # Vietnamese names are written family name first, with a middle name (Lê Thị Thanh Hương); an official letter opens
     # with the national motto, which is not PHI
     "vi": Language(
@@ -231,6 +247,11 @@ LANGUAGES = {
         ("감사합니다.", "바쁘신 가운데 진료에 감사드립니다."), "{c}, {d}",
         ("교사", "간호사", "회사원", "공무원", "약사", "자영업")),
 }
+
+#: the letter locales for which Faker has its own word list (the others fall back to Latin): a paragraph of
+#: those words, in random order, is ordinary text in the letter's language that holds no PHI (sets U and V
+#: drew long runs of PHI guesses over French and Vietnamese prose)
+LOREM_LOCALES = frozenset({"de_DE", "it_IT", "es_MX", "fr_FR", "nl_NL", "pl_PL", "ja_JP", "zh_CN", "vi_VN"})
 
 #: clinical sentences with no PHI, per language: running text that the model must leave alone
 PROSE = {
@@ -270,6 +291,10 @@ PROSE = {
            "Laboratuvar tetkiklerinde hafif böbrek fonksiyon bozukluğu saptandı.",
            "Tuzsuz diyet ve günlük tartı önerildi; ilaçlarını düzenli kullanması anlatıldı.",
            "Hastaya ve yakınlarına acil başvuru gerektiren belirtiler hakkında bilgi verildi."),
+    "id": ("Setelah pemberian diuretik intravena, keluhan sesak napas berangsur membaik.",
+           "Pemeriksaan laboratorium menunjukkan penurunan ringan fungsi ginjal tanpa gangguan elektrolit.",
+           "Pasien dianjurkan diet rendah garam dan menimbang berat badan setiap hari.",
+           "Pasien dan keluarga telah diberi penjelasan mengenai tanda bahaya yang memerlukan pemeriksaan segera."),
     "vi": ("Sau khi dùng lợi tiểu đường tĩnh mạch, tình trạng khó thở cải thiện dần.",
            "Xét nghiệm máu cho thấy chức năng thận giảm nhẹ, điện giải trong giới hạn bình thường.",
            "Dặn người bệnh ăn nhạt, hạn chế nước và theo dõi cân nặng hằng ngày.",
@@ -294,7 +319,7 @@ SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,",
                "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"),
                "tr": ("Sayın Meslektaşım,", "Değerli Hocam,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
                "ja": ("拝啓", "平素より大変お世話になっております。"), "ko": ("선생님께,", "안녕하십니까."), "zh": ("尊敬的同道：", "您好！"),
-               "vi": ("Kính gửi: Bác sĩ điều trị,", "Kính gửi quý đồng nghiệp,")}
+               "vi": ("Kính gửi: Bác sĩ điều trị,", "Kính gửi quý đồng nghiệp,"), "id": ("Dengan hormat,", "Yth. Teman Sejawat,")}
 
 
 def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
@@ -391,6 +416,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
         b.emit(frame + " ", d=_date(ctx, lang, ctx.days(-60, 60)), dr=Phi("DOCTOR", colleague), h=Phi("HOSPITAL", other))
     for sentence in rng.sample(PROSE[code], k=rng.randint(1, 3)):  # running text with no PHI in it
         b.add(sentence + " ")
+    if lang.locale in LOREM_LOCALES and rng.random() < 0.5:  # and a paragraph of the language's everyday words
+        b.add("\n").add(fake.paragraph(nb_sentences=rng.randint(2, 5)) + " ")
     b.add("\n").blank()
     if rng.random() < 0.7:
         job = rng.choice(lang.jobs) if lang.jobs else fake.job().split(",")[0].strip()
