@@ -305,6 +305,9 @@ SHAPED = [
     ("[System]    FileName                : IMG-20260309-093117.jpg", "IMG-20260309-093117.jpg", "DATE"),
     ("[Composite] GPSPosition             : 44 deg 12' 31.44\" N, 91 deg 40' 8.17\" W", "44 deg 12' 31.44\" N", "LOCATION-OTHER"),
     ("[Composite] GPSPosition             : 44 deg 12' 31.44\" N, 91 deg 40' 8.17\" W", "91 deg 40' 8.17\" W", "LOCATION-OTHER"),
+    # a route's GPS points in decimal degrees after a label (set W's fitness-watch export)
+    ('<Route start="35.41822,-106.30741" end="35.43007,-106.28815"', "35.41822,-106.30741", "LOCATION-OTHER"),
+    ('<Route start="35.41822,-106.30741" end="35.43007,-106.28815"', "35.43007,-106.28815", "LOCATION-OTHER"),
 ]
 
 NOT_PHI = [
@@ -342,6 +345,7 @@ NOT_PHI = [
     "CT MRI report; HM Hana Moradi; TE Tom Ellis called; user=null uid=anonymous; CA Carl Ames, the neighbour.",
     'Hana Moradi, RN (HX); Tom Ellis, MD (cardiology); "page":4, "stage":3, dosage=40; "room":null; TNM stage 2',
     "ExifToolVersion : 12.76; ratio 2026:1; at 10:30:15; IMG-2026-03; flexion 90 deg, 45 deg of rotation",
+    "kinetics 3.14159, 2.71828; values 1.2345,2.3456 at the end",
 ]
 
 

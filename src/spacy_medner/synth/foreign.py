@@ -433,4 +433,90 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
-FOREIGN_KINDS = {"foreign_letter": (foreign_letter, 0.045)}
+class Record(NamedTuple):
+    """A language the letters do not cover: its Faker locale (names, places, telephone numbers and a word
+    list), how its hospitals are named and how it writes a date."""
+
+    locale: str
+    hospitals: Tuple[str, ...]  # "{c}" city, "{n}" surname
+    dates: Tuple[str, ...]  # strftime formats; "cs" is the Czech "9. 2. 2026"
+    city_prefixes: Tuple[str, ...] = ()  # words Faker puts before a town's name that are not part of it
+
+
+#: Czech, Danish, Greek, Russian, Ukrainian, Hebrew, Persian, Thai, Bengali, Azerbaijani and Armenian; set W's
+#: Czech and Romanian records drew PHI guesses over every line, and each new set brings a language no
+#: letter covers
+RECORDS = {
+    "cs": Record("cs_CZ", ("Nemocnice {c}", "Fakultní nemocnice {c}", "Lázně {c}"), ("cs", "%d.%m.%Y")),
+    "da": Record("da_DK", ("{c} Sygehus", "Regionshospitalet {c}", "Lægehuset {n}"), ("%d.%m.%Y", "%d-%m-%Y")),
+    "el": Record("el_GR", ("Γενικό Νοσοκομείο {c}", "Κλινική {n}"), ("%d/%m/%Y",)),
+    "ru": Record("ru_RU", ("Городская больница {c}", "Поликлиника {n}"), ("%d.%m.%Y",), ("д.", "г.", "с.", "п.", "пос.", "клх", "ст.")),
+    "uk": Record("uk_UA", ("Міська лікарня {c}", "Лікарня {n}"), ("%d.%m.%Y",), ("місто", "село", "смт", "селище")),
+    "he": Record("he_IL", ("בית החולים {c}", "מרפאת {n}"), ("%d/%m/%Y", "%d.%m.%Y")),
+    "fa": Record("fa_IR", ("بیمارستان {c}", "درمانگاه {n}"), ("%Y/%m/%d",), ("شهرستان",)),
+    "th": Record("th_TH", ("โรงพยาบาล {c}", "คลินิก {n}"), ("%d/%m/%Y",)),
+    "bn": Record("bn_BD", ("{c} সদর হাসপাতাল", "{n} ক্লিনিক"), ("%d/%m/%Y", "%d-%m-%Y")),
+    "az": Record("az_AZ", ("{c} Mərkəzi Rayon Xəstəxanası", "{n} Klinikası"), ("%d.%m.%Y",)),
+    "hy": Record("hy_AM", ("{c} բժշկական կենտրոն", "{n} կլինիկա"), ("%d.%m.%Y",)),
+}
+
+
+def foreign_record(ctx: NoteContext, forced: Sequence[str]) -> None:
+    """An outside record in a language the letters do not cover: the country's hospital, address, telephone
+    number, dates and names in a frame of that language's everyday words (Faker's word list, in random
+    order), as such a record reads to a model that does not know the language. Field labels are words of
+    the language; no word of the frame is PHI."""
+    rng, b, p, sur = ctx.rng, ctx.b, ctx.patient, ctx.sur
+    rec = RECORDS[rng.choice(sorted(RECORDS))]
+    fake = sur.faker(rec.locale)
+
+    def words(low: int, high: int) -> str:
+        return " ".join(fake.words(nb=rng.randint(low, high)))
+
+    def label() -> str:
+        return f"{words(1, 2).capitalize()}:"
+
+    def city() -> str:
+        name = " ".join(fake.city().split())
+        for prefix in rec.city_prefixes:
+            if name.startswith(prefix + " "):
+                name = name[len(prefix) + 1 :]
+        return name
+
+    def date(day: dt.date) -> Phi:
+        fmt = rng.choice(rec.dates)
+        return Phi("DATE", f"{day.day}. {day.month}. {day.year}" if fmt == "cs" else day.strftime(fmt))
+
+    def name() -> str:
+        return f"{fake.first_name()} {fake.last_name()}"
+
+    here = city()
+    b.line("{h}", h=Phi("HOSPITAL", rng.choice(rec.hospitals).format(c=here, n=fake.last_name())))
+    b.line("{s}, {z} {c}", s=Phi("STREET", " ".join(fake.street_address().split())), z=Phi("ZIP", fake.postcode()),
+           c=Phi("CITY", here))
+    b.line("Tel. {ph}", ph=Phi("PHONE", fake.phone_number()))
+    b.blank()
+    b.line(words(2, 4).upper())
+    b.blank()
+    b.line(label() + " {n}", n=Phi("PATIENT", p.person.full))
+    b.line(label() + " {d}", d=date(p.dob))
+    b.line(label() + " {v}", v=Phi("MEDICALRECORD", str(rng.randint(10**5, 10**9))))
+    if rng.random() < 0.5:
+        b.line(label() + " {d1} - {d2}", d1=date(ctx.days(-20, -3)), d2=date(ctx.date))
+    b.blank()
+    for _ in range(rng.randint(2, 3)):
+        for _ in range(rng.randint(2, 5)):
+            r = rng.random()
+            if r < 0.25:
+                b.emit(words(2, 5).capitalize() + " {d} " + words(2, 6) + ". ", d=date(ctx.days(-90, 0)))
+            elif r < 0.35:
+                b.emit(words(2, 5).capitalize() + " {dr} " + words(1, 4) + ". ", dr=Phi("DOCTOR", name()))
+            else:
+                b.add(words(5, 14).capitalize() + ". ")  # Faker's sentence() glues Thai words together
+        b.add("\n").blank()
+    b.line("{c}, {d}", c=Phi("CITY", here), d=date(ctx.date))
+    b.line("{t}{a}", t=rng.choice(("Dr. ", "")), a=Phi("DOCTOR", name()))
+    extras_block(ctx, forced)
+
+
+FOREIGN_KINDS = {"foreign_letter": (foreign_letter, 0.045), "foreign_record": (foreign_record, 0.02)}
