@@ -116,6 +116,16 @@ def test_hard_wrap_keeps_length_and_never_breaks_a_span():
         assert wrapped.text[s.start : s.end] == plain.text[s.start : s.end]
 
 
+def _notes_of_kind(monkeypatch, kind: str, n: int, seed: int, languages=()):
+    """``n`` notes that are all of one ``kind`` (letters only in ``languages``, when given)."""
+    from spacy_medner.synth import corpus, foreign
+
+    if languages:
+        monkeypatch.setattr(foreign, "LANGUAGES", {code: foreign.LANGUAGES[code] for code in languages})
+    monkeypatch.setattr(corpus, "choose_kind", lambda rng, patient=None, day=None: kind)
+    return list(corpus.generate_notes(n, seed=seed))
+
+
 @pytest.mark.parametrize("style", ["pleading", "listing"])
 def test_line_numbers_move_each_span_with_its_line(style):
     """Set U held a deposition transcript whose line numbers were read as STREET, DATE and AGE: numbered
@@ -147,11 +157,10 @@ def test_vietnamese_letters_put_the_family_name_first_and_leave_the_motto_alone(
     """Set U held a Vietnamese discharge paper (giấy ra viện) whose every line drew PHI guesses: the
     generator writes such letters, with names family first, written dates as one span without the word
     ngày, towns without the word thành phố, and the national motto and titles outside every span."""
-    from spacy_medner.synth import corpus, foreign
+    from spacy_medner.synth import foreign
 
-    monkeypatch.setattr(foreign, "LANGUAGES", {"vi": foreign.LANGUAGES["vi"]})
-    monkeypatch.setattr(corpus, "choose_kind", lambda rng, patient=None, day=None: "foreign_letter")
-    notes = [n for n in corpus.generate_notes(16, seed=3) if n.meta["case"] == "mixed" and n.meta["scanned"] == "false"]
+    notes = [n for n in _notes_of_kind(monkeypatch, "foreign_letter", 16, 3, ("vi",))
+             if n.meta["case"] == "mixed" and n.meta["scanned"] == "false"]
     assert len(notes) >= 10
     from faker.providers.person.vi_VN import Provider
 
@@ -182,11 +191,10 @@ def test_indonesian_letters_and_everyday_words_in_the_letters_language(monkeypat
     the month's name as one span) and, in half the letters whose language Faker has words for, a paragraph
     of that language's everyday words that no span touches."""
     from faker.providers.lorem.fr_FR import Provider as French
-    from spacy_medner.synth import corpus, foreign
+    from spacy_medner.synth import foreign
 
-    monkeypatch.setattr(foreign, "LANGUAGES", {"id": foreign.LANGUAGES["id"], "fr": foreign.LANGUAGES["fr"]})
-    monkeypatch.setattr(corpus, "choose_kind", lambda rng, patient=None, day=None: "foreign_letter")
-    notes = [n for n in corpus.generate_notes(40, seed=4) if n.meta["case"] == "mixed" and n.meta["scanned"] == "false"]
+    notes = [n for n in _notes_of_kind(monkeypatch, "foreign_letter", 40, 4, ("id", "fr"))
+             if n.meta["case"] == "mixed" and n.meta["scanned"] == "false"]
     indonesian = [n for n in notes if "Nama pasien:" in n.text]
     french = [n for n in notes if "Nous avons hospitalisé" in n.text]
     assert len(indonesian) >= 8 and len(french) >= 8
@@ -716,12 +724,9 @@ def test_machine_exports_and_forms(notes600, monkeypatch):
         family = re.search(r'"family":\s"([^"]+)",\s"given":\s\[\s"([^"]+)"', note.text)
         assert [span_at(note, family.start(i)).label for i in (1, 2)] == ["PATIENT", "PATIENT"]
     named = logged = dumped = 0
-    from spacy_medner.synth import corpus
-
     # the export's forms (a table with a "Last, First" column, an access log, a SQL dump) are checked on 30
     # more exports, so that each form is seen whatever share of 800 notes the random stream gives it
-    monkeypatch.setattr(corpus, "choose_kind", lambda rng, patient=None, day=None: "csv_export")
-    for note in by_kind["csv_export"] + list(corpus.generate_notes(30, seed=5)):
+    for note in by_kind["csv_export"] + _notes_of_kind(monkeypatch, "csv_export", 30, 5):
         lines = note.text.split("\n")
         header = next(i for i, line in enumerate(lines) if re.search(r"(?i)\b(?:dob|mrn|lastname|firstname|provider|age|sex|phone|zip|visitdate|icd10|hba1c)\b", line))
         offset = sum(len(line) + 1 for line in lines[:header])

@@ -209,10 +209,11 @@ def _number_lines(text: str, spans: Sequence[Tuple[int, int]], style: str) -> Tu
         old += len(line) + 1
     line_starts = [start for start, _ in line_shift]
 
-    def moved(offset: int) -> int:
-        return offset + line_shift[bisect.bisect_right(line_starts, offset) - 1][1]
+    def moved(start: int, end: int) -> Tuple[int, int]:
+        shift = line_shift[bisect.bisect_right(line_starts, start) - 1][1]
+        return start + shift, end + shift
 
-    return "\n".join(out), [(moved(start), moved(start) + end - start) for start, end in spans]
+    return "\n".join(out), [moved(start, end) for start, end in spans]
 
 
 def _hard_wrap(text: str, width: int, spans: Sequence[Tuple[int, int]]) -> str:

@@ -40,6 +40,9 @@ class Language(NamedTuple):
     cities: Tuple[str, ...] = ()  # the letter's towns (Faker's own when empty)
 
 
+#: month names as Japanese and Chinese write them (1月 to 12月)
+HAN_MONTHS = tuple(f"{m}月" for m in range(1, 13))
+
 LANGUAGES = {
     "de": Language(
         "de_DE", ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
@@ -173,7 +176,7 @@ LANGUAGES = {
         ("İzmir", "Bursa", "Konya", "Eskişehir", "Trabzon", "Samsun", "Kayseri", "Antalya", "Denizli", "Edirne", "Manisa",
          "Çanakkale", "Muğla", "Sivas", "Afyonkarahisar")),
     "ja": Language(
-        "ja_JP", ("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"),
+        "ja_JP", HAN_MONTHS,
         "{y}年{m}{d}日", "%Y/%m/%d", ("{c}総合病院", "{n}内科クリニック", "医療法人{n}会 {n}病院", "{c}市民病院"),
         ("循環器内科", "消化器内科", "救急外来", "総合診療科"),
         ("", ""), ("", ""),
@@ -184,7 +187,7 @@ LANGUAGES = {
         "連絡先：長女 {r}（{j}、{c} 在住）、電話 {ph}。", ("聖", "中央", "日赤", "済生会"),
         ("何卒よろしくお願い申し上げます。", "ご高診のほどよろしくお願いいたします。"), "{c}、{d}"),
     "zh": Language(
-        "zh_CN", ("1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"),
+        "zh_CN", HAN_MONTHS,
         "{y}年{m}{d}日", "%Y-%m-%d", ("{c}人民医院", "{c}第一人民医院", "{c}中医院", "{n}氏诊所"),
         ("神经内科", "心血管内科", "急诊科", "呼吸内科"),
         ("", ""), ("", ""),
