@@ -308,6 +308,14 @@ SHAPED = [
     # a route's GPS points in decimal degrees after a label (set W's fitness-watch export)
     ('<Route start="35.41822,-106.30741" end="35.43007,-106.28815"', "35.41822,-106.30741", "LOCATION-OTHER"),
     ('<Route start="35.41822,-106.30741" end="35.43007,-106.28815"', "35.43007,-106.28815", "LOCATION-OTHER"),
+    ("feed_start user=gkowalczyk bed=N3-12 route=OG", "N3-12", "ROOM"),
+    ("Tlf. 86 55 01 43   EAN", "86 55 01 43", "PHONE"),
+    ("Mobil:  917 55 031\n", "917 55 031", "PHONE"),
+    ("Pt portal: htonnesen.joinery.", "htonnesen.joinery", "USERNAME"),
+    ("Donor portal account mateo.al08 flagged", "mateo.al08", "USERNAME"),
+    ("  by: drieger.smt\n", "drieger.smt", "USERNAME"),
+    ("Chronological age at review: 26 months (adjusted", "26", "AGE"),
+    ("(adjusted: 24 months; born at 32 weeks)", "24", "AGE"),
 ]
 
 NOT_PHI = [
@@ -346,6 +354,8 @@ NOT_PHI = [
     'Hana Moradi, RN (HX); Tom Ellis, MD (cardiology); "page":4, "stage":3, dosage=40; "room":null; TNM stage 2',
     "ExifToolVersion : 12.76; ratio 2026:1; at 10:30:15; IMG-2026-03; flexion 90 deg, 45 deg of rotation",
     "kinetics 3.14159, 2.71828; values 1.2345,2.3456 at the end",
+    "portal e-visit EV-26; portal face-match login; portal: see handout; by e.g. walking; by q.i.d. dosing",
+    "bed=null room= ; tel 24 hours; phone 12 34 56 78 90 12; adjusted: 3 doses; age at review pending",
 ]
 
 

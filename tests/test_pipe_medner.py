@@ -221,6 +221,21 @@ def test_whitespace_tokens_never_start_or_end_entities():
         assert not ent[0].is_space and not ent[-1].is_space
 
 
+def test_entities_never_cross_a_line_break_unless_allowed():
+    fix_random_seed(0)
+    text = "Seen by Dr. Alvarez \n on 2091-03-02."
+    crossing = {}
+    for allowed in (False, True):
+        nlp = _nlp(entity_bias=50.0, break_at_newlines=not allowed)  # push every token towards an entity
+        nlp.initialize(get_examples=lambda: _examples(nlp))
+        doc = nlp(text)
+        crossing[allowed] = [ent.text for ent in doc.spans["medner"] if "\n" in ent.text]
+        scores = doc.spans["medner"].attrs["scores"]
+        assert len(scores) == len(doc.spans["medner"]) and all(0.0 < p <= 1.0 for p in scores)
+    assert crossing[False] == []
+    assert crossing[True]  # the bias alone would run an entity across the line break
+
+
 def _check_listener_overfitting(nlp: Language, steps: int, learn_rate: float) -> None:
     from thinc.api import Adam
 

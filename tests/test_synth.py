@@ -658,9 +658,9 @@ def test_letters_from_abroad_in_their_own_language(notes600):
         assert not [t for t, label in spans if label in ("DOCTOR", "PATIENT") and t.split()[0] in titles]
         for lang in LANGUAGES.values():
             assert not [t for t, _ in spans if t in lang.departments]
-        # e-mail domains are plain ASCII letters and digits (``saintgilbertsurmer.example.org``)
+        # e-mail domains are plain ASCII letters and digits (``saintgilbertsurmer.example.org``), unless OCR misread them
         for t, label in spans:
-            if label == "EMAIL" and t.lower().startswith(("info@", "segreteria@", "sekretariat@", "contacto@", "secretariat@")):
+            if label == "EMAIL" and note.meta["scanned"] == "false" and t.lower().startswith(("info@", "segreteria@", "sekretariat@", "contacto@", "secretariat@")):
                 assert re.fullmatch(r"[a-z]+@[a-z0-9]+\.example\.org", t, re.IGNORECASE), t
         # a dictation reference's initials are its author's, hyphenated first names included
         doctors = [t for t, label in spans if label == "DOCTOR"]

@@ -41,7 +41,7 @@ upstream = "*"
 DEFAULT_MEDNER_MODEL_CONFIG = Config().from_str(DEFAULT_MEDNER_MODEL)["model"]
 #: Settings of the pipe: factory arguments, kept in the pipeline's config (not in ``cfg``),
 #: so load-time config overrides win over what was saved.
-SETTINGS = ("entity_bias", "overwrite_ents", "set_ents", "spans_key", "use_patterns")
+SETTINGS = ("entity_bias", "overwrite_ents", "set_ents", "spans_key", "use_patterns", "break_at_newlines")
 #: ``span.attrs``-like provenance of an entity in ``doc.spans[spans_key].attrs["sources"]``.
 SOURCE_CRF = "crf"
 SOURCE_RULE = "rule"
@@ -66,6 +66,7 @@ def medner_score(examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
         "set_ents": True,
         "spans_key": DEFAULT_SPANS_KEY,
         "use_patterns": True,
+        "break_at_newlines": True,
         "scorer": {"@scorers": "spacy.ner_scorer.v1"},
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
@@ -79,6 +80,7 @@ def make_medner(
     set_ents: bool,
     spans_key: str,
     use_patterns: bool,
+    break_at_newlines: bool,
     scorer: Optional[Callable],
 ) -> "MedNER":
     """Create a ``medner`` component.
@@ -94,6 +96,9 @@ def make_medner(
     spans_key (str): ``doc.spans`` key for the predicted entities with scores.
     use_patterns (bool): apply the PHI patterns (``cfg["patterns"]``) as
         decoding constraints: matched tokens must take the pattern's tags.
+    break_at_newlines (bool): no entity crosses a line break (whitespace
+        tokens holding a newline are tagged O), as in the i2b2 2014
+        annotations; False lets a predicted entity run on across lines.
     """
     return MedNER(
         nlp.vocab,
@@ -104,6 +109,7 @@ def make_medner(
         set_ents=set_ents,
         spans_key=spans_key,
         use_patterns=use_patterns,
+        break_at_newlines=break_at_newlines,
         scorer=scorer,
     )
 
@@ -127,6 +133,7 @@ class MedNER(TrainablePipe):
         set_ents: bool = True,
         spans_key: str = DEFAULT_SPANS_KEY,
         use_patterns: bool = True,
+        break_at_newlines: bool = True,
         scorer: Optional[Callable] = medner_score,
     ) -> None:
         self.vocab = vocab
@@ -142,6 +149,7 @@ class MedNER(TrainablePipe):
         self.set_ents = bool(set_ents)
         self.spans_key = spans_key
         self.use_patterns = bool(use_patterns)
+        self.break_at_newlines = bool(break_at_newlines)
         self._matcher: Optional[Tuple[Tuple[str, ...], int, PatternMatcher]] = None
 
     @property
@@ -383,7 +391,8 @@ class MedNER(TrainablePipe):
     ) -> List[numpy.ndarray]:
         """Per-token allowed tags.
 
-        Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``).
+        Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``),
+        and with ``break_at_newlines`` one holding a line break may only be ``O``.
         When keeping existing entities, their tokens may only be ``O``.  A
         pattern match's tokens may only take its tags (``U``, or ``B I… L``), or
         only ``O`` for a not-PHI pattern.
@@ -400,6 +409,9 @@ class MedNER(TrainablePipe):
             space = numpy.fromiter((t.is_space for t in doc), dtype=bool, count=len(doc))
             if space.any():
                 mask[numpy.ix_(space, boundaries)] = False
+                if self.break_at_newlines:
+                    newline = numpy.fromiter((t.is_space and "\n" in t.text for t in doc), dtype=bool, count=len(doc))
+                    mask[newline, 1:] = False
             if keep_existing and doc.ents:
                 for ent in doc.ents:
                     mask[ent.start : ent.end, 1:] = False
