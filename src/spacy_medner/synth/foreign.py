@@ -285,7 +285,7 @@ LANGUAGES = {
 #: the letter locales for which Faker has its own word list (the others fall back to Latin): a paragraph of
 #: those words, in random order, is ordinary text in the letter's language that holds no PHI (sets U and V
 #: drew long runs of PHI guesses over French and Vietnamese prose)
-LOREM_LOCALES = frozenset({"de_DE", "it_IT", "es_MX", "fr_FR", "nl_NL", "pl_PL", "ja_JP", "zh_CN", "vi_VN", "da_DK"})
+LOREM_LOCALES = frozenset({"de_DE", "it_IT", "es_MX", "fr_FR", "nl_NL", "pl_PL", "ja_JP", "zh_CN", "vi_VN"})
 
 #: clinical sentences with no PHI, per language: running text that the model must leave alone
 PROSE = {
@@ -486,4 +486,4 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     extras_block(ctx, forced)
 
 
-FOREIGN_KINDS = {"foreign_letter": (foreign_letter, 0.07)}
+FOREIGN_KINDS = {"foreign_letter": (foreign_letter, 0.045)}
