@@ -96,9 +96,9 @@ def make_medner(
     spans_key (str): ``doc.spans`` key for the predicted entities with scores.
     use_patterns (bool): apply the PHI patterns (``cfg["patterns"]``) as
         decoding constraints: matched tokens must take the pattern's tags.
-    break_at_newlines (bool): no entity crosses a line break (whitespace
-        tokens holding a newline are tagged O), as in the i2b2 2014
-        annotations; False lets a predicted entity run on across lines.
+    break_at_newlines (bool): no predicted entity crosses a line break
+        (whitespace tokens holding a newline are decoded O), as in the i2b2
+        2014 annotations; False lets an entity run on across lines.
     """
     return MedNER(
         nlp.vocab,
@@ -391,8 +391,9 @@ class MedNER(TrainablePipe):
     ) -> List[numpy.ndarray]:
         """Per-token allowed tags.
 
-        Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``),
-        and with ``break_at_newlines`` one holding a line break may only be ``O``.
+        Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``).
+        In decoding (no ``gold``) with ``break_at_newlines``, one holding a line
+        break may only be ``O``.
         When keeping existing entities, their tokens may only be ``O``.  A
         pattern match's tokens may only take its tags (``U``, or ``B I… L``), or
         only ``O`` for a not-PHI pattern.
@@ -409,7 +410,7 @@ class MedNER(TrainablePipe):
             space = numpy.fromiter((t.is_space for t in doc), dtype=bool, count=len(doc))
             if space.any():
                 mask[numpy.ix_(space, boundaries)] = False
-                if self.break_at_newlines:
+                if self.break_at_newlines and gold is None:  # a decoding rule: training sees the free lattice
                     newline = numpy.fromiter((t.is_space and "\n" in t.text for t in doc), dtype=bool, count=len(doc))
                     mask[newline, 1:] = False
             if keep_existing and doc.ents:

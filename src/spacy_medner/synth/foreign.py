@@ -1,5 +1,5 @@
 """SYNTHETIC letters from hospitals abroad, written in German, Italian, Spanish, French,
-Portuguese, Dutch, Polish, Swedish, Norwegian, Danish, Turkish, Japanese, Korean, Chinese, Vietnamese or Indonesian: discharge and referral letters about the patient, with that country's names,
+Portuguese, Dutch, Polish, Swedish, Turkish, Japanese, Korean, Chinese, Vietnamese or Indonesian: discharge and referral letters about the patient, with that country's names,
 addresses, telephone numbers, day-first and written dates, titles and sign-offs.
 
 Each hand-written set since the sixth has held such a letter (a German Arztbrief, an Italian
@@ -9,7 +9,7 @@ departments (``U.O.C. Medicina Interna``) and languages stay outside PHI, as the
 rules say.
 """
 import datetime as dt
-from typing import Any, NamedTuple, Sequence, Tuple
+from typing import NamedTuple, Sequence, Tuple
 
 from .builder import Phi
 from .sections import NoteContext, extras_block
@@ -157,37 +157,6 @@ LANGUAGES = {
         "Dottern {r}, {j}, bor i {c}, tel. {ph}.", ("Sankt Görans", "Ersta", "Sankta Maria", "Sankt Eriks"),
         ("Med vänlig hälsning", "Vänliga hälsningar"), "{c} {d}",
         ("sjuksköterska", "lärare", "undersköterska", "elektriker", "färjemaskinist", "busschaufför", "förskollärare")),
-    # Norwegian (bokmål) and Danish letters: day-first dates with a period ("6. mars 2026", "16. marts 2026"),
-    # the national identity number (fødselsnummer, CPR-nummer) built from the birth date, eight-digit telephones
-    "nb": Language(
-        "no_NO", ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-                  "november", "desember"),
-        "{d}. {m} {y}", "%d.%m.%Y", ("{c} sykehus", "Sykehuset {c}", "{c} legesenter", "{s} sykehus", "Legekontoret {n}"),
-        ("Medisinsk avdeling", "Hjerteavdelingen", "Akuttmottaket", "Geriatrisk poliklinikk", "Ortopedisk avdeling"),
-        ("overlege ", "lege ", "fastlege ", "LIS-lege ", "spesialist i allmennmedisin "), ("", ""),
-        ("EPIKRISE", "Henvisning", "Utskrivningsnotat"),
-        "{t}{n}, født {dob}, {a} år, innlagt ved avdelingen fra {d1} til {d2}.",
-        "Adresse", (("Fødselsnummer", "IDNUM"), ("Journalnummer", "MEDICALRECORD"), ("Innleggelsesnr.", "ACCOUNT")),
-        ("Ekkokardiografi {d} ({dr}): EF 35 %.", "Henvist fra {h} {d}.", "Tidligere innlagt ved {h} til {d}.",
-         "Kontroll på poliklinikken {d} kl. 10.30."),
-        "Datteren, {r}, {j}, bor i {c}, tlf. {ph}.", ("St. Olavs", "Martina Hansens", "Betanien", "Lovisenberg"),
-        ("Med vennlig hilsen", "Vennlig hilsen"), "{c}, {d}",
-        ("sykepleier", "lærer", "truckfører", "fisker", "elektriker", "barnehagelærer", "helsefagarbeider")),
-    "da": Language(
-        "da_DK", ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-                  "november", "december"),
-        "{d}. {m} {y}", "%d.%m.%Y", ("Regionshospitalet {c}", "{c} Sygehus", "Hospitalsenheden {c}", "Lægehuset {n}",
-                                     "Lægerne i {c}"),
-        ("Medicinsk Afdeling", "Kardiologisk Afdeling", "Akutmodtagelsen", "Geriatrisk Ambulatorium"),
-        ("overlæge ", "læge ", "praktiserende læge ", "afdelingslæge ", "speciallæge i almen medicin "), ("", ""),
-        ("EPIKRISE", "Henvisning", "Udskrivningsbrev"),
-        "{t}{n}, født {dob}, {a} år, indlagt på afdelingen fra {d1} til {d2}.",
-        "Adresse", (("CPR-nr.", "IDNUM"), ("Journalnr.", "MEDICALRECORD"), ("Kontaktnr.", "ACCOUNT")),
-        ("Ekkokardiografi {d} ({dr}): EF 35 %.", "Henvist fra {h} {d}.", "Tidligere indlagt på {h} til {d}.",
-         "Kontrol i ambulatoriet {d} kl. 10.30."),
-        "Datteren, {r}, {j}, bor i {c}, tlf. {ph}.", ("Sankt Lukas", "Sankt Maria", "Diakonissestiftelsens", "Sankt Elisabeth"),
-        ("Med venlig hilsen", "Venlig hilsen"), "{c}, den {d}",
-        ("landmand", "sygeplejerske", "lærer", "pædagog", "tømrer", "social- og sundhedsassistent", "buschauffør")),
     "tr": Language(
         "tr_TR", ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
                                "Aralık"),
@@ -321,14 +290,6 @@ PROSE = {
            "Blodproverna visade en lätt nedsatt njurfunktion utan elektrolytrubbning.",
            "Vi rekommenderar saltfattig kost och daglig viktkontroll.",
            "Patienten har informerats om varningssymtom och när hon ska söka vård."),
-    "nb": ("Under oppholdet ble tungpusten gradvis bedre på vanndrivende behandling.",
-           "Blodprøvene viste lett nedsatt nyrefunksjon uten elektrolyttforstyrrelser.",
-           "Vi anbefaler saltfattig kost og daglig veiing.",
-           "Pasienten er informert om faresignaler og når hun skal kontakte legevakten."),
-    "da": ("Under indlæggelsen bedredes åndenøden gradvist på vanddrivende behandling.",
-           "Blodprøverne viste let nedsat nyrefunktion uden elektrolytforstyrrelser.",
-           "Vi anbefaler saltfattig kost og daglig vejning.",
-           "Patienten er informeret om faresignaler og om, hvornår der skal tages kontakt til lægevagten."),
     "tr": ("Yatışı süresince diüretik tedavi ile nefes darlığında belirgin gerileme oldu.",
            "Laboratuvar tetkiklerinde hafif böbrek fonksiyon bozukluğu saptandı.",
            "Tuzsuz diyet ve günlük tartı önerildi; ilaçlarını düzenli kullanması anlatıldı.",
@@ -359,21 +320,9 @@ SALUTATIONS = {"de": ("Sehr geehrte Frau Kollegin, sehr geehrter Herr Kollege,",
                "it": ("Gentile Collega,", "Egregio Dottore,"), "es": ("Estimado colega:", "Apreciable doctor(a):"),
                "fr": ("Cher confrère,", "Chère consœur, cher confrère,"), "pt": ("Prezado(a) colega,", "Caro colega,"),
                "nl": ("Geachte collega,", "Beste collega,"), "sv": ("Bäste kollega,", "Hej,"),
-               "nb": ("Kjære kollega,", "Takk for henvisningen."), "da": ("Kære kollega,", "Tak for henvisningen."),
                "tr": ("Sayın Meslektaşım,", "Değerli Hocam,"), "pl": ("Szanowna Pani Doktor, Szanowny Panie Doktorze,", "Szanowni Państwo,"),
                "ja": ("拝啓", "平素より大変お世話になっております。"), "ko": ("선생님께,", "안녕하십니까."), "zh": ("尊敬的同道：", "您好！"),
                "vi": ("Kính gửi: Bác sĩ điều trị,", "Kính gửi quý đồng nghiệp,"), "id": ("Dengan hormat,", "Yth. Teman Sejawat,")}
-
-
-def _national_id(code: str, dob: dt.date, rng: Any) -> str:
-    """A Swedish personnummer, Norwegian fødselsnummer or Danish CPR number holds the birth date; a T.C. Kimlik No has 11 digits."""
-    if code == "sv":
-        return f"{dob:%Y%m%d}-{rng.randint(1000, 9999)}"
-    if code == "nb":  # "140987 49913" or "14098749913"
-        return f"{dob:%d%m%y}{rng.choice((' ', ''))}{rng.randint(10000, 99999)}"
-    if code == "da":
-        return f"{dob:%d%m%y}-{rng.randint(1000, 9999)}"
-    return str(rng.randint(10**10, 10**11 - 1))
 
 
 def _date(ctx: NoteContext, lang: Language, day: dt.date, written: float = 0.5) -> Phi:
@@ -446,7 +395,8 @@ def foreign_letter(ctx: NoteContext, forced: Sequence[str]) -> None:
     ids: Sequence[Tuple[str, str]] = rng.sample(lang.ids, k=rng.randint(1, len(lang.ids)))
     for label, type_ in ids:
         value = {"ACCOUNT": str(rng.randint(10**9, 10**10 - 1)), "MEDICALRECORD": p.mrn, "HEALTHPLAN": p.healthplan,
-                 "IDNUM": _national_id(code, p.dob, rng)}[type_]
+                 "IDNUM": f"{p.dob:%Y%m%d}-{rng.randint(1000, 9999)}" if code == "sv" else str(rng.randint(10**10, 10**11 - 1))
+                 }[type_]  # a personnummer holds the birth date; a T.C. Kimlik No has 11 digits
         b.line(f"{label}: " + "{v}", v=Phi(type_, value))
     b.blank()
     b.line(rng.choice(SALUTATIONS[code]))
