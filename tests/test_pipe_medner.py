@@ -236,6 +236,18 @@ def test_entities_never_cross_a_line_break_unless_allowed():
     assert crossing[True]  # the bias alone would run an entity across the line break
 
 
+def test_the_line_break_rule_is_for_decoding_only():
+    nlp = _nlp()
+    nlp.initialize(get_examples=lambda: _examples(nlp))
+    pipe = nlp.get_pipe("medner")
+    doc = nlp.make_doc("Seen by Dr. Alvarez \n on 2091-03-02.")
+    newline = [i for i, token in enumerate(doc) if "\n" in token.text]
+    decoding = pipe.model.ops.to_numpy(pipe._tag_masks([doc])[0])
+    training = pipe.model.ops.to_numpy(pipe._tag_masks([doc], gold=[numpy.full(len(doc), -1)])[0])
+    assert newline and not decoding[newline, 1:].any()  # only O
+    assert training[newline, 1:].any()  # inside tags stay allowed: training sees the free lattice
+
+
 def _check_listener_overfitting(nlp: Language, steps: int, learn_rate: float) -> None:
     from thinc.api import Adam
 
