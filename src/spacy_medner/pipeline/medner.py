@@ -411,7 +411,7 @@ class MedNER(TrainablePipe):
             if space.any():
                 mask[numpy.ix_(space, boundaries)] = False
                 if self.break_at_newlines and gold is None:  # a decoding rule: training sees the free lattice
-                    newline = numpy.fromiter((t.is_space and "\n" in t.text for t in doc), dtype=bool, count=len(doc))
+                    newline = [i for i in numpy.flatnonzero(space) if "\n" in doc[int(i)].text]
                     mask[newline, 1:] = False
             if keep_existing and doc.ents:
                 for ent in doc.ents:
