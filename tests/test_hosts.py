@@ -45,7 +45,15 @@ TRAIN_STEPS = 25
 #: Settings of the "set_ents" composition, all different from the defaults, so the round trip shows them kept.
 ENTS_SETTINGS = {"set_ents": True, "overwrite_ents": False, "entity_bias": 0.5, "spans_key": "phi"}
 ENTS_NAME = "phi"
-SETTING_NAMES = ("set_ents", "overwrite_ents", "entity_bias", "spans_key", "use_patterns", "break_at_newlines")
+SETTING_NAMES = (
+    "set_ents",
+    "overwrite_ents",
+    "entity_bias",
+    "spans_key",
+    "use_patterns",
+    "break_at_newlines",
+    "require_shapes",
+)
 CONTEXT_ATTRS = ("is_negated", "is_uncertain", "is_historical", "is_hypothetical", "is_family")
 
 

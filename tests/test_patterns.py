@@ -316,6 +316,29 @@ SHAPED = [
     ("  by: drieger.smt\n", "drieger.smt", "USERNAME"),
     ("Chronological age at review: 26 months (adjusted", "26", "AGE"),
     ("(adjusted: 24 months; born at 32 weeks)", "24", "AGE"),
+    # set Y: a dotted date that ends a sentence; quoted key="value" fields of a syslog's structured data
+    # (rooms, bed letters, user names, staff badges) and its SD-ID, which is not PHI; the user name in a
+    # connection string; a Nordic personal identity number; GEDCOM dates; a Greek discharge letter's
+    # postcode, social-insurance (AMKA) and identity-card numbers, record number, dates and holidays
+    ("Happihoito lopetettu 4.2.2026. Eteisvärinään", "4.2.2026", "DATE"),
+    ('[ev@4410 room="3120" bed="C" armed="Y" user="tkalnin"] Bed exit', "C", "ROOM"),
+    ('[ev@4410 room="3120" bed="C" armed="Y" user="tkalnin"] Bed exit', "tkalnin", "USERNAME"),
+    ('type="STAFF" pri="1" badge="B55102" staff="ORTIZ, L"', "B55102", "IDNUM"),
+    # (the tokenizer keeps the scheme and the user name together: the span is wider than gold, never narrower)
+    ('create_engine("postgresql://rwexler:********@10.0.4.2:5432/dw")', "postgresql://rwexler:", "USERNAME"),
+    ("Henkilötunnus:  210448-562N\n", "210448-562N", "IDNUM"),
+    ("1 BIRT\n2 DATE ABT 1930\n2 PLAC Lodz", "1930", "DATE"),
+    ("1 BIRT\n2 DATE 4 APR 1931\n", "4 APR 1931", "DATE"),
+    ("2 DATE BET 1899 AND 1901\n", "1899", "DATE"),
+    ("2 DATE BET 1899 AND 1901\n", "1901", "DATE"),
+    ("Λεωφόρος Αθηνών 12, Τ.Κ. 541 10 Θεσσαλονίκη", "541 10", "ZIP"),
+    ("Α.Μ.Κ.Α.:   03115502291    Α.Δ.Τ.: ΑΚ 552019", "03115502291", "IDNUM"),
+    ("Α.Μ.Κ.Α.:   03115502291    Α.Δ.Τ.: ΑΚ 552019", "ΑΚ 552019", "IDNUM"),
+    ("Αρ. Μητρώου:   771203   Αρ. Εισιτηρίου", "771203", "MEDICALRECORD"),
+    ("νοσηλεία τον Μάρτιο του 2023 στην ίδια κλινική", "Μάρτιο του 2023", "DATE"),
+    ("εξιτήριο στις 5 Ιουνίου 2025.", "5 Ιουνίου 2025", "DATE"),
+    ("θα ταξιδέψει μετά το Πάσχα· θα", "Πάσχα", "DATE"),
+    ("father prostate cancer 2017, age 70", "2017", "DATE"),
 ]
 
 NOT_PHI = [
@@ -356,6 +379,7 @@ NOT_PHI = [
     "kinetics 3.14159, 2.71828; values 1.2345,2.3456 at the end",
     "portal e-visit EV-26; portal face-match login; portal: see handout; by e.g. walking; by q.i.d. dosing",
     "bed=null room= ; tel 24 hours; phone 12 34 56 78 90 12; adjusted: 3 doses; age at review pending",
+    'firmware cobas-pro^03.02.1104^ ok; bed="null" badge=none; [meta@32473 seq="4"]; cancer 2000 mg; test 2019 patients',
 ]
 
 

@@ -6,6 +6,7 @@ from spacy.language import Language
 from spacy.training import Example
 from spacy.util import make_tempdir
 from thinc.api import fix_random_seed
+from spacy_medner.layers.biluo import first_tag
 
 
 CNN_TOK2VEC = {
@@ -282,3 +283,45 @@ def test_overfitting_IO_bundled_minilm(make_transformer_medner_nlp):
     """The default listener architecture on the real bundled MiniLM."""
     fix_random_seed(0)
     _check_listener_overfitting(make_transformer_medner_nlp("bundled"), steps=40, learn_rate=2e-4)
+
+
+SHAPE_TEXT = "Seen by Dr. Alvarez from 10.0.4.2 on 2091-03-02; mail ann@example.org or www.example.org."
+
+
+def _shape_nlp(**config) -> Language:
+    nlp = _nlp(entity_bias=50.0, use_patterns=False, **config)  # every token pushed towards an entity
+    for label in ("IPADDR", "EMAIL", "URL"):
+        nlp.get_pipe("medner").add_label(label)
+    nlp.initialize(get_examples=lambda: _examples(nlp))
+    return nlp
+
+
+def test_shaped_labels_are_decoded_only_where_the_text_has_their_shape():
+    shaped = {"IPADDR": "10.0.4.2", "EMAIL": "ann@example.org", "URL": "www.example.org"}
+    misplaced = {}
+    for required in (True, False):
+        misplaced[required] = []
+        for seed in range(4):
+            fix_random_seed(seed)
+            doc = _shape_nlp(require_shapes=required)(SHAPE_TEXT)
+            for ent in doc.spans["medner"]:
+                if ent.label_ in shaped and any(t.text not in shaped[ent.label_] for t in ent if not t.is_punct):
+                    misplaced[required].append((ent.text, ent.label_))
+            scores = doc.spans["medner"].attrs["scores"]
+            assert all(0.0 < p <= 1.0 for p in scores)
+    assert misplaced[True] == []
+    assert misplaced[False]  # random weights put these labels on other words when the rule is off
+
+
+def test_the_shape_rule_is_for_decoding_only():
+    nlp = _shape_nlp()
+    pipe = nlp.get_pipe("medner")
+    doc = nlp.make_doc(SHAPE_TEXT)
+    ip = pipe.labels.index("IPADDR")
+    tags = [first_tag(ip) + offset for offset in range(4)]
+    word = [t.i for t in doc if t.text == "Alvarez"]
+    address = [t.i for t in doc if t.text == "10.0.4.2"]
+    decoding = pipe.model.ops.to_numpy(pipe._tag_masks([doc])[0])
+    training = pipe.model.ops.to_numpy(pipe._tag_masks([doc], gold=[numpy.full(len(doc), -1)])[0])
+    assert not decoding[numpy.ix_(word, tags)].any() and decoding[numpy.ix_(address, tags)].all()
+    assert training[numpy.ix_(word, tags)].all()

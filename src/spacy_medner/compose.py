@@ -9,7 +9,8 @@ must be given when the source pipeline is loaded. These two helpers do that:
     spacy_medner.configure(host, "medner", entity_bias=1.0)           # later, on the live pipeline
 
 Settings (see :func:`spacy_medner.pipeline.medner.make_medner`): ``entity_bias``,
-``overwrite_ents``, ``set_ents``, ``spans_key``, ``use_patterns``, ``break_at_newlines``.
+``overwrite_ents``, ``set_ents``, ``spans_key``, ``use_patterns``, ``break_at_newlines``,
+``require_shapes``.
 """
 from pathlib import Path
 from typing import Any, Dict, Optional, Union

@@ -23,6 +23,7 @@ from ..labels import DEFAULT_SPANS_KEY
 from ..layers.biluo import B_, I_, L_, U_, boundary_tags, first_tag, n_labels_for_tags, n_tags, tag_names
 from ..layers.crf import CRFLoss, crf_decode_with_confidence
 from .patterns import NOT_PHI, PatternMatcher, RuleMatch, default_patterns, validate_patterns
+from .shapes import shape_permissions
 
 DEFAULT_MEDNER_MODEL = """
 [model]
@@ -41,7 +42,15 @@ upstream = "*"
 DEFAULT_MEDNER_MODEL_CONFIG = Config().from_str(DEFAULT_MEDNER_MODEL)["model"]
 #: Settings of the pipe: factory arguments, kept in the pipeline's config (not in ``cfg``),
 #: so load-time config overrides win over what was saved.
-SETTINGS = ("entity_bias", "overwrite_ents", "set_ents", "spans_key", "use_patterns", "break_at_newlines")
+SETTINGS = (
+    "entity_bias",
+    "overwrite_ents",
+    "set_ents",
+    "spans_key",
+    "use_patterns",
+    "break_at_newlines",
+    "require_shapes",
+)
 #: ``span.attrs``-like provenance of an entity in ``doc.spans[spans_key].attrs["sources"]``.
 SOURCE_CRF = "crf"
 SOURCE_RULE = "rule"
@@ -67,6 +76,7 @@ def medner_score(examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
         "spans_key": DEFAULT_SPANS_KEY,
         "use_patterns": True,
         "break_at_newlines": True,
+        "require_shapes": True,
         "scorer": {"@scorers": "spacy.ner_scorer.v1"},
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
@@ -81,6 +91,7 @@ def make_medner(
     spans_key: str,
     use_patterns: bool,
     break_at_newlines: bool,
+    require_shapes: bool,
     scorer: Optional[Callable],
 ) -> "MedNER":
     """Create a ``medner`` component.
@@ -99,6 +110,10 @@ def make_medner(
     break_at_newlines (bool): no predicted entity crosses a line break
         (whitespace tokens holding a newline are decoded O), as in the i2b2
         2014 annotations; False lets an entity run on across lines.
+    require_shapes (bool): IPADDR, EMAIL and URL only where the text has
+        their shape (digits and dots or colons, an ``@`` between words, a
+        scheme or a dotted domain; see :mod:`.shapes`); False lets the CRF
+        put them anywhere.
     """
     return MedNER(
         nlp.vocab,
@@ -110,6 +125,7 @@ def make_medner(
         spans_key=spans_key,
         use_patterns=use_patterns,
         break_at_newlines=break_at_newlines,
+        require_shapes=require_shapes,
         scorer=scorer,
     )
 
@@ -134,6 +150,7 @@ class MedNER(TrainablePipe):
         spans_key: str = DEFAULT_SPANS_KEY,
         use_patterns: bool = True,
         break_at_newlines: bool = True,
+        require_shapes: bool = True,
         scorer: Optional[Callable] = medner_score,
     ) -> None:
         self.vocab = vocab
@@ -150,6 +167,7 @@ class MedNER(TrainablePipe):
         self.spans_key = spans_key
         self.use_patterns = bool(use_patterns)
         self.break_at_newlines = bool(break_at_newlines)
+        self.require_shapes = bool(require_shapes)
         self._matcher: Optional[Tuple[Tuple[str, ...], int, PatternMatcher]] = None
 
     @property
@@ -393,7 +411,8 @@ class MedNER(TrainablePipe):
 
         Whitespace tokens may not begin or end an entity (no ``B``/``L``/``U``).
         In decoding (no ``gold``) with ``break_at_newlines``, one holding a line
-        break may only be ``O``.
+        break may only be ``O``; with ``require_shapes``, a token may take a
+        label with a shape (IPADDR, EMAIL, URL) only where the text has it.
         When keeping existing entities, their tokens may only be ``O``.  A
         pattern match's tokens may only take its tags (``U``, or ``B I… L``), or
         only ``O`` for a not-PHI pattern.
@@ -413,6 +432,10 @@ class MedNER(TrainablePipe):
                 if self.break_at_newlines and gold is None:  # a decoding rule: training sees the free lattice
                     newline = [i for i in numpy.flatnonzero(space) if "\n" in doc[int(i)].text]
                     mask[newline, 1:] = False
+            if self.require_shapes and gold is None:  # decoding only, like the line-break rule
+                for label, allowed in shape_permissions(doc, self.labels).items():
+                    first = first_tag(label_index[label])
+                    mask[numpy.ix_(~allowed, [first + B_, first + I_, first + L_, first + U_])] = False
             if keep_existing and doc.ents:
                 for ent in doc.ents:
                     mask[ent.start : ent.end, 1:] = False

@@ -1,0 +1,48 @@
+"""Label shapes: PHI types that only exist where the text has their shape.
+
+An IP address is digits (or hex) and dots or colons, an e-mail address has an ``@``
+between two words, a URL has a scheme, ``www.`` or a dotted domain. Every instance of
+these types in every corpus we have fits its shape, but the CRF, on text unlike anything
+it was trained on (a paragraph of Greek, a GEDCOM file's ``@I1@`` cross-references), can
+still decode long runs of such tokens as ``IPADDR`` or ``EMAIL``. In decoding, a token may
+take one of these labels only where it overlaps text of that label's shape
+(:func:`shape_permissions`); the ``medner`` pipe's ``require_shapes`` setting switches the
+rule off. The shapes are deliberately loose: they only have to hold for every real
+instance, and detecting the instances is the PHI patterns' job (:mod:`.patterns`).
+"""
+import re
+from typing import Dict, Sequence
+
+import numpy
+from spacy.tokens import Doc
+
+from .patterns import ocr_digits
+
+#: per label, a regex that every entity of that label overlaps, over ``doc.text`` with
+#: OCR-garbled digits put back (:func:`~.patterns.ocr_digits`); an IPv4 group may hold a
+#: letter that OCR read for a digit (``1.186.B1.221``)
+LABEL_SHAPES: Dict[str, "re.Pattern[str]"] = {
+    "IPADDR": re.compile(r"[0-9A-Za-z]{1,3}(?:\.[0-9A-Za-z]{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"),
+    "EMAIL": re.compile(r"[^\s@<>()\[\],;:\"']+(?:@|%40)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE),
+    "URL": re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?:/\S*)?", re.IGNORECASE),
+}
+
+
+def shape_permissions(doc: Doc, labels: Sequence[str]) -> Dict[str, numpy.ndarray]:
+    """For each of ``labels`` that has a shape, which tokens of ``doc`` may take it."""
+    text = ocr_digits(doc.text)
+    starts = numpy.fromiter((t.idx for t in doc), dtype="int64", count=len(doc))
+    ends = starts + numpy.fromiter((len(t) for t in doc), dtype="int64", count=len(doc))
+    allowed = {}
+    for label in labels:
+        shape = LABEL_SHAPES.get(label)
+        if shape is None:
+            continue
+        # a token overlaps a match when the characters before its end hold more match
+        # characters than those before its start
+        covered = numpy.zeros(len(text) + 1, dtype="int64")
+        for match in shape.finditer(text):
+            covered[match.start() + 1 : match.end() + 1] += 1
+        inside = numpy.cumsum(covered > 0)
+        allowed[label] = inside[ends] > inside[starts]
+    return allowed
