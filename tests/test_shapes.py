@@ -2,6 +2,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
@@ -84,3 +86,14 @@ def test_every_gold_entity_of_the_fixture_notes_fits_its_shape(nlp, tmp_path):
                 assert all(allowed[ent.label_][t.i] for t in span), ent.label_
                 checked += 1
     assert checked > 100
+
+
+@given(st.text(alphabet="ab1-_.@:/ %40", max_size=60))
+@example("1a://x")
+@example("..ab.ab")
+def test_email_and_url_shapes_start_only_where_a_word_does(text):
+    """So a long unbroken run of characters is scanned once, not once per position."""
+    for label in ("EMAIL", "URL"):
+        for match in LABEL_SHAPES[label].finditer(text):
+            before = text[match.start() - 1] if match.start() else " "
+            assert not (before.isalnum() or before in "_-.")

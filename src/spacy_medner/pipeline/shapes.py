@@ -20,11 +20,15 @@ from .patterns import ocr_digits
 
 #: per label, a regex that every entity of that label overlaps, over ``doc.text`` with
 #: OCR-garbled digits put back (:func:`~.patterns.ocr_digits`); an IPv4 group may hold a
-#: letter that OCR read for a digit (``1.186.B1.221``)
+#: letter that OCR read for a digit (``1.186.B1.221``); the e-mail and URL shapes start only
+#: where a word does, so a long run of letters costs linear time, not quadratic
 LABEL_SHAPES: Dict[str, "re.Pattern[str]"] = {
     "IPADDR": re.compile(r"[0-9A-Za-z]{1,3}(?:\.[0-9A-Za-z]{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"),
-    "EMAIL": re.compile(r"[^\s@<>()\[\],;:\"']+(?:@|%40)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE),
-    "URL": re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?:/\S*)?", re.IGNORECASE),
+    "EMAIL": re.compile(r"(?<![^\s@<>()\[\],;:\"'])[^\s@<>()\[\],;:\"']+(?:@|%40)[\w-]+(?:\.[\w-]+)+", re.IGNORECASE),
+    "URL": re.compile(
+        r"(?<![A-Za-z0-9+.-])(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)\S+|(?<![\w.-])[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?:/\S*)?",
+        re.IGNORECASE,
+    ),
 }
 
 
