@@ -33,20 +33,17 @@ LABEL_SHAPES: Dict[str, "re.Pattern[str]"] = {
 
 
 def shape_permissions(doc: Doc, labels: Sequence[str]) -> Dict[str, numpy.ndarray]:
-    """For each of ``labels`` that has a shape, which tokens of ``doc`` may take it."""
+    """For each of ``labels`` that has a shape, which tokens of ``doc`` may take it: those
+    that overlap a match (spaCy's ``expand`` alignment, as the PHI patterns map theirs)."""
     text = ocr_digits(doc.text)
-    starts = numpy.fromiter((t.idx for t in doc), dtype="int64", count=len(doc))
-    ends = starts + numpy.fromiter((len(t) for t in doc), dtype="int64", count=len(doc))
     allowed = {}
     for label in labels:
         shape = LABEL_SHAPES.get(label)
         if shape is None:
             continue
-        # a token overlaps a match when the characters before its end hold more match
-        # characters than those before its start
-        covered = numpy.zeros(len(text) + 1, dtype="int64")
+        allowed[label] = numpy.zeros(len(doc), dtype=bool)
         for match in shape.finditer(text):
-            covered[match.start() + 1 : match.end() + 1] += 1
-        inside = numpy.cumsum(covered > 0)
-        allowed[label] = inside[ends] > inside[starts]
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is not None:
+                allowed[label][span.start : span.end] = True
     return allowed
