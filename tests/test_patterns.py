@@ -339,6 +339,23 @@ SHAPED = [
     ("εξιτήριο στις 5 Ιουνίου 2025.", "5 Ιουνίου 2025", "DATE"),
     ("θα ταξιδέψει μετά το Πάσχα· θα", "Πάσχα", "DATE"),
     ("father prostate cancer 2017, age 70", "2017", "DATE"),
+    ("Nádasbérc, 2026. március 11.\n", "2026. március 11", "DATE"),
+    ("előjegyzése 2026. április 20-ra.", "2026. április 20", "DATE"),
+    ("PDI+2'\nDTM+329:19570916:102'\nNAD+", "DTM+329:19570916:102", "DATE"),  # one token: the date and its segment
+    ("Next visits: 1 week (4/4), 2 weeks, 6 weeks.", "4/4", "DATE"),
+    ("Download: file evt-2026-03-28-1947.dat, read", "evt-2026-03-28-1947.dat", "DATE"),  # one token
+    ("unwell all over. Position 12°58'N 060°31'W.\n", "12°58'N 060°31'W.", "LOCATION-OTHER"),  # `31'W.` is one token
+    ("ETA 14°22'N, 061°47'W, course 212", "14°22'N, 061°47'W", "LOCATION-OTHER"),
+    ("  Case TMAS-26-0311\n", "TMAS-26-0311", "IDNUM"),
+    ("Review PAD-R-26-007\nMedical director", "PAD-R-26-007", "IDNUM"),
+    ("Children Sadie 8, Jonas 6, Ruth 4, Benuel 2 - all born at home.", "8", "AGE"),
+    ("Children Sadie 8, Jonas 6, Ruth 4, Benuel 2 - all born at home.", "6", "AGE"),
+    ("Children Sadie 8, Jonas 6, Ruth 4, Benuel 2 - all born at home.", "2", "AGE"),
+    ("LOG\n  3/10 lauri hdache 4/10, slept\n  3/12 hdache 2/10 after lab\n", "3/10", "DATE"),
+    ("LOG\n  3/10 lauri hdache 4/10, slept\n  3/12 hdache 2/10 after lab\n", "3/12", "DATE"),
+    ("| # | Name | Age | Found at |\n|---|---|---|---|\n| 01 | Kay Bran | 18 | Cedar Stage |\n", "18", "AGE"),
+    ("| # | Name | Age | Found at |\n| 03 | kai | ~22 | camp F-12 |\n", "22", "AGE"),
+    ("Bed\tPatient\tAge (y)\tDx\n4\tR. Ames\t67\tCHF\n5\tL. Oto\t81 yrs\tCOPD\n", "81", "AGE"),
 ]
 
 NOT_PHI = [
@@ -380,6 +397,8 @@ NOT_PHI = [
     "portal e-visit EV-26; portal face-match login; portal: see handout; by e.g. walking; by q.i.d. dosing",
     "bed=null room= ; tel 24 hours; phone 12 34 56 78 90 12; adjusted: 3 doses; age at review pending",
     'firmware cobas-pro^03.02.1104^ ok; bed="null" badge=none; [meta@32473 seq="4"]; cancer 2000 mg; test 2019 patients',
+    "3/10 pain at rest\n4/10 pain on walking\n1/2 tab daily\n1/4 tab at night\nCase 12 open; review CBC-01; 4 weeks (80%)",
+    "| Test | Value | Ref |\n| Na | 138 | 135-145 |\n| Age | Sex |\n| pending | F |\nChildren: 2 (sons); Children Sadie and Ruth",
 ]
 
 
@@ -442,11 +461,27 @@ def test_labels_map_to_the_pipes_scheme(tokenizer_nlp):
     assert PatternMatcher(default_patterns(), ["Chemical", "Disease"])(vitals) == []  # no PHI label, nothing held out
 
 
+def test_a_column_rule_marks_only_its_column_below_its_header(tokenizer_nlp):
+    rule = {"id": "age-col", "label": "AGE", "column": "age", "pattern": "(?P<phi>\\d{1,3})", "flags": "i"}
+    matcher = PatternMatcher([rule], ["AGE"])
+    text = "|---|---|---|\n| Bed | AGE | Wt |\n|:--|--:|---|\n| 12 | 40 | 70 |\n| 14 | n/a | 81 |\n\n| Bed | Wt |\n| 15 | 60 |\n12 | 44\n"
+    doc = tokenizer_nlp(text)
+    assert [(doc[m.start : m.end].text, m.label, m.rule_id) for m in matcher(doc)] == [("40", "AGE", "age-col")]
+    tabs = tokenizer_nlp("Age\tBed\tX\n33\t12\t1\n")  # tab-separated, the column first
+    assert [tabs[m.start : m.end].text for m in matcher(tabs)] == ["33"]
+    lone = tokenizer_nlp("| Bed | Age | Wt |\n")  # a header without rows is not a table
+    assert matcher(lone) == []
+
+
 def test_invalid_patterns_are_refused():
     with pytest.raises(ValueError, match="not an i2b2 TYPE"):
         validate_patterns([{"id": "x", "label": "NOPE", "pattern": "a"}])
     with pytest.raises(ValueError, match="invalid regex"):
         validate_patterns([{"id": "x", "label": "DATE", "pattern": "("}])
+    with pytest.raises(ValueError, match="invalid regex"):
+        validate_patterns([{"id": "x", "label": "AGE", "column": "(", "pattern": "a"}])
+    with pytest.raises(ValueError, match="'column' must be"):
+        validate_patterns([{"id": "x", "label": "AGE", "column": "", "pattern": "a"}])
 
 
 # -- the pipe ----------------------------------------------------------------

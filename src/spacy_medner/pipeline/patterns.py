@@ -5,6 +5,11 @@ Patterns are data, not code: JSON lines shipped in ``spacy_medner/data/phi_patte
 (and saved with every ``medner`` component, in its ``cfg``), one object per line::
 
     {"id": "email", "label": "EMAIL", "pattern": "...regex...", "flags": "i"}
+    {"id": "age-table-column", "label": "AGE", "column": "age", "pattern": "(?P<phi>\\d{1,3})", "flags": "i"}
+
+A pattern with a ``column`` regex is a *column rule*: in a table (consecutive lines with at
+least two ``|`` or two tabs), below a header cell that ``column`` matches in full, each cell of
+that column that ``pattern`` matches in full is marked (a bare ``18`` under ``Age``).
 
 ``label`` is an i2b2 2014 TYPE, or ``"O"`` (:data:`NOT_PHI`) for text with a shape that is
 never PHI (``BP 120/80``, a visual acuity ``20/40``): its tokens are then held outside every
@@ -22,7 +27,7 @@ probabilities.
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import srsly
 from spacy.tokens import Doc
@@ -35,6 +40,8 @@ _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "x": re.VERBOSE}
 #: a run of digits and date/phone punctuation holding letters that OCR reads for digits (``lO/2l/2O25``)
 _OCR_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl/.:\-]*[OoIl][0-9OoIl/.:\-]*(?![A-Za-z0-9])")
 _OCR_DIGITS = str.maketrans("OoIl", "0011")
+#: a table's ruler cell (``---``, ``:--:``, ``===``) or an empty cell
+_RULER = re.compile(r"[\s:=+-]*")
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,12 @@ def validate_patterns(patterns: Iterable[Dict[str, str]]) -> List[Dict[str, str]
                 raise ValueError(f"PHI pattern #{i}: missing or empty '{key}'")
         if pat["label"] not in TYPE_TO_CATEGORY and pat["label"] != NOT_PHI:
             raise ValueError(f"PHI pattern {pat['id']!r}: label {pat['label']!r} is not an i2b2 TYPE or {NOT_PHI!r}")
+        if "column" in pat and (not isinstance(pat["column"], str) or not pat["column"]):
+            raise ValueError(f"PHI pattern {pat['id']!r}: 'column' must be a non-empty regex")
         try:
-            re.compile(pat["pattern"], _flags(pat.get("flags", "")))
+            for key in ("pattern", "column"):
+                if key in pat:
+                    re.compile(pat[key], _flags(pat.get("flags", "")))
         except re.error as err:
             raise ValueError(f"PHI pattern {pat['id']!r}: invalid regex ({err})") from None
         checked.append(dict(pat))
@@ -90,12 +101,18 @@ class PatternMatcher:
         label_set = set(labels)
         self.patterns = validate_patterns(patterns)
         self.active: List[Tuple[int, str, "re.Pattern[str]", str]] = []
+        self.columns: List[Tuple[int, str, "re.Pattern[str]", "re.Pattern[str]", str]] = []
         for order, pat in enumerate(self.patterns):
             label = _pipe_label(pat["label"], label_set)
-            if label is not None:
-                self.active.append((order, pat["id"], re.compile(pat["pattern"], _flags(pat.get("flags", ""))), label))
-        if all(label == NOT_PHI for *_, label in self.active):
-            self.active = []  # no PHI label here (e.g. a BC5CDR pipe), so nothing is held out either
+            if label is None:
+                continue
+            flags = _flags(pat.get("flags", ""))
+            if "column" in pat:
+                self.columns.append((order, pat["id"], re.compile(pat["column"], flags), re.compile(pat["pattern"], flags), label))
+            else:
+                self.active.append((order, pat["id"], re.compile(pat["pattern"], flags), label))
+        if all(label == NOT_PHI for *_, label in self.active + self.columns):
+            self.active, self.columns = [], []  # no PHI label here (e.g. a BC5CDR pipe), so nothing is held out either
 
     def __call__(self, doc: Doc) -> List[RuleMatch]:
         """Non-overlapping matches on ``doc``, in text order."""
@@ -107,6 +124,8 @@ class PatternMatcher:
                 if start < 0 or end <= start:
                     continue
                 found.append((start, end, order, rule_id, label))
+        if self.columns:
+            found.extend(_column_matches(text, self.columns))
         # longest first, then file order
         found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
         taken = [False] * len(doc)
@@ -124,6 +143,63 @@ class PatternMatcher:
             matches.append(RuleMatch(span.start, span.end, label, rule_id))
         matches.sort(key=lambda m: m.start)
         return matches
+
+
+def _column_matches(text: str, rules: Sequence[Tuple[int, str, "re.Pattern[str]", "re.Pattern[str]", str]]) -> List[Tuple[int, int, int, str, str]]:
+    """Matches of column rules: cells under a matching header cell, in each table of ``text``."""
+    found: List[Tuple[int, int, int, str, str]] = []
+    for header, rows in _tables(text):
+        for index, (h_start, h_end) in enumerate(header):
+            for order, rule_id, column, cell, label in rules:
+                if not column.fullmatch(text, h_start, h_end):
+                    continue
+                for row in rows:
+                    if index >= len(row):
+                        continue
+                    m = cell.fullmatch(text, *row[index])
+                    if m is None:
+                        continue
+                    start, end = m.span("phi") if "phi" in cell.groupindex else m.span()
+                    if end > start:
+                        found.append((start, end, order, rule_id, label))
+    return found
+
+
+def _tables(text: str) -> Iterator[Tuple[List[Tuple[int, int]], List[List[Tuple[int, int]]]]]:
+    """Each table in ``text``: its header's cells and its rows' cells, as stripped character spans.
+
+    A table is a run of consecutive lines that each hold at least two of the same delimiter
+    (``|`` or a tab); its first line is the header. Ruler lines (``|---|:--|``) are skipped.
+    """
+    lines: List[Tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        lines.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    for delimiter in ("|", "\t"):
+        block: List[List[Tuple[int, int]]] = []
+        for start, end in lines + [(len(text), len(text))]:
+            if text.count(delimiter, start, end) >= 2:
+                cells = _cells(text, start, end, delimiter)
+                if not all(_RULER.fullmatch(text, s, e) for s, e in cells):
+                    block.append(cells)
+                continue
+            if len(block) >= 2:
+                yield block[0], block[1:]
+            block = []
+
+
+def _cells(text: str, start: int, end: int, delimiter: str) -> List[Tuple[int, int]]:
+    cells = []
+    for piece_start in [start] + [i + 1 for i in range(start, end) if text[i] == delimiter]:
+        piece_end = text.find(delimiter, piece_start, end)
+        piece_end = end if piece_end < 0 else piece_end
+        while piece_start < piece_end and text[piece_start].isspace():
+            piece_start += 1
+        while piece_end > piece_start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        cells.append((piece_start, piece_end))
+    return cells
 
 
 def ocr_digits(text: str) -> str:
