@@ -10,7 +10,7 @@ from thinc.api import fix_random_seed
 
 import spacy_medner
 from spacy_medner.labels import TYPES
-from spacy_medner.pipeline.patterns import NOT_PHI as NOT_PHI_LABEL, PatternMatcher, default_patterns, ocr_digits, validate_patterns
+from spacy_medner.pipeline.patterns import NOT_PHI as NOT_PHI_LABEL, PatternMatcher, ascii_digits, default_patterns, ocr_digits, validate_patterns
 from spacy_medner.tokenizer import clinical_nlp
 
 from .test_pipe_medner import CNN_MODEL
@@ -356,6 +356,23 @@ SHAPED = [
     ("| # | Name | Age | Found at |\n|---|---|---|---|\n| 01 | Kay Bran | 18 | Cedar Stage |\n", "18", "AGE"),
     ("| # | Name | Age | Found at |\n| 03 | kai | ~22 | camp F-12 |\n", "22", "AGE"),
     ("Bed\tPatient\tAge (y)\tDx\n4\tR. Ames\t67\tCHF\n5\tL. Oto\t81 yrs\tCOPD\n", "81", "AGE"),
+    ("التاريخ: ٠٥/١٠/١٤٤٧ هـ الموافق", "٠٥/١٠/١٤٤٧", "DATE"),  # Arabic-Indic digits, a Hijri date
+    ("الفحص السريري (٢٤/٠٣/٢٠٢٦)\n", "٢٤/٠٣/٢٠٢٦", "DATE"),
+    ("العمر: ٥٢ سنة      الجنس: ذكر", "٥٢", "AGE"),
+    ("ابنه فيصل (٢٤ سنة)، جوال", "٢٤", "AGE"),
+    ("رقم الهوية الوطنية: ١٠٩٣٨٤٧٢٦٥\n", "١٠٩٣٨٤٧٢٦٥", "IDNUM"),
+    ("رقم الملف الطبي: ٦٢٠٩٥٨٣      رقم", "٦٢٠٩٥٨٣", "MEDICALRECORD"),
+    ("ص.ب ٢٨٣٦ - الرمز البريدي ٥٢٧١٤ | هاتف", "٥٢٧١٤", "ZIP"),
+    ("ص.ب ٢٨٣٦ - الرمز البريدي ٥٢٧١٤ | هاتف", "ص.ب ٢٨٣٦", "STREET"),
+    ("أوقف الدواء بعد عيد الفطر)\n", "عيد الفطر", "DATE"),
+    (" 02  SMITH-DORN, ISOLDE J      SPO 02/02/84  42  F   987-44-0918  MA\n", "42", "AGE"),
+    (" 04  SMITH-DORN, OSRIC T       CHD 05/19/19  6   M   APPLIED\n", "6", "AGE"),
+    ('{"nam":{"fn":"Couto Silva","fnt":"COUTO<SILVA","gn":"Beatriz",\n "gnt":"BEATRIZ"},"dob":"1990-11-04"}', "Beatriz", "PATIENT"),
+    ('{"nam":{"fn":"Couto Silva","fnt":"COUTO<SILVA","gn":"Beatriz",\n "gnt":"BEATRIZ"},"dob":"1990-11-04"}', "BEATRIZ", "PATIENT"),
+    ('"is":"Ministério da Saúde","ci":"URN:UVCI:01:PT:7QX2KD9M4HB1#T"}', "URN:UVCI:01:PT:7QX2KD9M4HB1#T", "IDNUM"),
+    ("Box 46, 211 Chokecherry Road, Grayfern Crossing, MB R0K 2E8", "MB", "STATE"),
+    ("File no. MSS-26-0137          Prepared", "MSS-26-0137", "IDNUM"),
+    ("09:45  Risk management claim RM-26-0395 opened", "RM-26-0395", "IDNUM"),
 ]
 
 NOT_PHI = [
@@ -433,6 +450,14 @@ def test_ocr_digits_keeps_length_and_changes_only_look_alike_letters(text):
     for i, (a, b) in enumerate(zip(text, read)):
         if a != b:
             assert (a, b) in {("O", "0"), ("o", "0"), ("I", "1"), ("l", "1")}
+
+
+@given(st.text(alphabet="0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳४५６７ab/ ", max_size=40))
+def test_ascii_digits_keeps_length_and_reads_every_script_s_digits(text):
+    out = ascii_digits(text)
+    assert len(out) == len(text)
+    for before, after in zip(text, out):
+        assert after == (str(int(before)) if before.isdecimal() else before)
 
 
 def test_ocr_digits_reads_garbled_numbers_not_words():
@@ -600,6 +625,13 @@ def test_a_hold_out_inside_a_word_is_dropped_not_widened(tokenizer_nlp):
     patterns = [{"id": "any-date", "label": "DATE", "pattern": r"\d{4}"}, {"id": "hold", "label": NOT_PHI_LABEL, "pattern": "ith"}]
     doc = tokenizer_nlp("Smith 2020")
     assert [(doc[m.start : m.end].text, m.label) for m in PatternMatcher(patterns, TYPES)(doc)] == [("2020", "DATE")]
+
+
+def test_a_phi_match_ending_inside_a_token_covers_the_whole_token(matcher, tokenizer_nlp):
+    # the tokenizer keeps `09.pdf` whole: a constraint over `2026 - 03` alone would force the
+    # entity to end there and leave the day outside it
+    doc = tokenizer_nlp('<a href="x">school-note-2026-03-09.pdf</a>')
+    assert [(doc[m.start : m.end].text, m.label) for m in matcher(doc)] == [("2026-03-09.pdf", "DATE")]
 
 
 def test_patterns_can_be_switched_off():

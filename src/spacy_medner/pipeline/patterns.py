@@ -14,7 +14,8 @@ that column that ``pattern`` matches in full is marked (a bare ``18`` under ``Ag
 ``label`` is an i2b2 2014 TYPE, or ``"O"`` (:data:`NOT_PHI`) for text with a shape that is
 never PHI (``BP 120/80``, a visual acuity ``20/40``): its tokens are then held outside every
 entity. A pattern with a named group ``phi`` marks only that group; the rest of the match is
-context (``fax: (?P<phi>...)``). Matches run over ``doc.text``, with letters that OCR reads
+context (``fax: (?P<phi>...)``). Matches run over ``doc.text``, with other scripts' digits read as ASCII
+(:func:`ascii_digits`) and letters that OCR reads
 for digits put back (:func:`ocr_digits`), and are mapped to whole tokens. Overlapping
 matches are resolved longest first, then by order in the file, so a more specific pattern
 listed earlier wins a tie.
@@ -25,6 +26,8 @@ decodes the neighbours consistently and its entity probabilities stay exact cond
 probabilities.
 """
 import re
+import sys
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -40,6 +43,16 @@ _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "x": re.VERBOSE}
 #: a run of digits and date/phone punctuation holding letters that OCR reads for digits (``lO/2l/2O25``)
 _OCR_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl/.:\-]*[OoIl][0-9OoIl/.:\-]*(?![A-Za-z0-9])")
 _OCR_DIGITS = str.maketrans("OoIl", "0011")
+#: every non-ASCII Unicode decimal digit (category Nd) to its ASCII digit
+_ASCII_DIGITS = {
+    code: ord(str(unicodedata.decimal(chr(code))))
+    for code in range(0x80, sys.maxunicode + 1)
+    if unicodedata.category(chr(code)) == "Nd"
+}
+#: a column rule, compiled: file order, id, header regex, cell regex, pipe label
+_ColumnRule = Tuple[int, str, "re.Pattern[str]", "re.Pattern[str]", str]
+#: a match before overlaps are resolved: start and end characters, file order, id, pipe label
+_Found = Tuple[int, int, int, str, str]
 #: a table's ruler cell (``---``, ``:--:``, ``===``) or an empty cell
 _RULER = re.compile(r"[\s:=+-]*")
 
@@ -101,14 +114,15 @@ class PatternMatcher:
         label_set = set(labels)
         self.patterns = validate_patterns(patterns)
         self.active: List[Tuple[int, str, "re.Pattern[str]", str]] = []
-        self.columns: List[Tuple[int, str, "re.Pattern[str]", "re.Pattern[str]", str]] = []
+        self.columns: List[_ColumnRule] = []
         for order, pat in enumerate(self.patterns):
             label = _pipe_label(pat["label"], label_set)
             if label is None:
                 continue
             flags = _flags(pat.get("flags", ""))
             if "column" in pat:
-                self.columns.append((order, pat["id"], re.compile(pat["column"], flags), re.compile(pat["pattern"], flags), label))
+                header = re.compile(pat["column"], flags)
+                self.columns.append((order, pat["id"], header, re.compile(pat["pattern"], flags), label))
             else:
                 self.active.append((order, pat["id"], re.compile(pat["pattern"], flags), label))
         if all(label == NOT_PHI for *_, label in self.active + self.columns):
@@ -116,8 +130,8 @@ class PatternMatcher:
 
     def __call__(self, doc: Doc) -> List[RuleMatch]:
         """Non-overlapping matches on ``doc``, in text order."""
-        text = ocr_digits(doc.text)
-        found: List[Tuple[int, int, int, str, str]] = []
+        text = ocr_digits(ascii_digits(doc.text))
+        found: List[_Found] = []
         for order, rule_id, regex, label in self.active:
             for m in regex.finditer(text):
                 start, end = m.span("phi") if "phi" in regex.groupindex else m.span()
@@ -131,9 +145,9 @@ class PatternMatcher:
         taken = [False] * len(doc)
         matches: List[RuleMatch] = []
         for start, end, _, rule_id, label in found:
-            span = doc.char_span(start, end, alignment_mode="contract")
-            if (span is None or not span.text.strip()) and label != NOT_PHI:  # never widen a hold-out onto a word
-                span = doc.char_span(start, end, alignment_mode="expand")
+            # PHI covers every token it touches (a constraint ending inside a token would cut the
+            # entity short there); a hold-out never widens onto a word
+            span = doc.char_span(start, end, alignment_mode="contract" if label == NOT_PHI else "expand")
             if span is None or len(span) == 0 or any(taken[span.start : span.end]):
                 continue
             if doc[span.start].is_space or doc[span.end - 1].is_space:
@@ -145,9 +159,9 @@ class PatternMatcher:
         return matches
 
 
-def _column_matches(text: str, rules: Sequence[Tuple[int, str, "re.Pattern[str]", "re.Pattern[str]", str]]) -> List[Tuple[int, int, int, str, str]]:
+def _column_matches(text: str, rules: Sequence[_ColumnRule]) -> List[_Found]:
     """Matches of column rules: cells under a matching header cell, in each table of ``text``."""
-    found: List[Tuple[int, int, int, str, str]] = []
+    found: List[_Found] = []
     for header, rows in _tables(text):
         for index, (h_start, h_end) in enumerate(header):
             for order, rule_id, column, cell, label in rules:
@@ -200,6 +214,15 @@ def _cells(text: str, start: int, end: int, delimiter: str) -> List[Tuple[int, i
             piece_end -= 1
         cells.append((piece_start, piece_end))
     return cells
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with the decimal digits of other scripts read as ASCII digits (``٢٠٢٦`` -> ``2026``).
+
+    Arabic-Indic, Persian, Devanagari, fullwidth and every other Unicode decimal digit become
+    ``0``-``9``, one character for one, so match offsets are offsets into ``text``.
+    """
+    return text.translate(_ASCII_DIGITS)
 
 
 def ocr_digits(text: str) -> str:
