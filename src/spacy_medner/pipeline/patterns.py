@@ -14,11 +14,11 @@ that column that ``pattern`` matches in full is marked (a bare ``18`` under ``Ag
 ``label`` is an i2b2 2014 TYPE, or ``"O"`` (:data:`NOT_PHI`) for text with a shape that is
 never PHI (``BP 120/80``, a visual acuity ``20/40``): its tokens are then held outside every
 entity. A pattern with a named group ``phi`` marks only that group; the rest of the match is
-context (``fax: (?P<phi>...)``). Matches run over ``doc.text``, with other scripts' digits read as ASCII
-(:func:`ascii_digits`) and letters that OCR reads
-for digits put back (:func:`ocr_digits`), and are mapped to whole tokens. Overlapping
-matches are resolved longest first, then by order in the file, so a more specific pattern
-listed earlier wins a tie.
+context (``fax: (?P<phi>...)``). Matches run over ``doc.text``, with other scripts' digits
+read as ASCII (:func:`ascii_digits`) and letters that OCR reads for digits put back
+(:func:`ocr_digits`). Overlapping matches are resolved longest first, then by order in the
+file, so a more specific pattern listed earlier wins a tie. A PHI match covers every token it
+touches; a ``NOT_PHI`` match only the tokens wholly inside it.
 
 The ``medner`` pipe turns each match into decoding constraints (the matched tokens may
 only take the rule's BILUO tags, or only ``O`` for a :data:`NOT_PHI` match), so the CRF
@@ -26,7 +26,6 @@ decodes the neighbours consistently and its entity probabilities stay exact cond
 probabilities.
 """
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -43,12 +42,8 @@ _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "x": re.VERBOSE}
 #: a run of digits and date/phone punctuation holding letters that OCR reads for digits (``lO/2l/2O25``)
 _OCR_RUN = re.compile(r"(?<![A-Za-z0-9])[0-9OoIl/.:\-]*[OoIl][0-9OoIl/.:\-]*(?![A-Za-z0-9])")
 _OCR_DIGITS = str.maketrans("OoIl", "0011")
-#: every non-ASCII Unicode decimal digit (category Nd) to its ASCII digit
-_ASCII_DIGITS = {
-    code: ord(str(unicodedata.decimal(chr(code))))
-    for code in range(0x80, sys.maxunicode + 1)
-    if unicodedata.category(chr(code)) == "Nd"
-}
+#: a Unicode decimal digit (category Nd) that is not ASCII: ``٢``, ``۲``, ``२``, ``２``
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 #: a column rule, compiled: file order, id, header regex, cell regex, pipe label
 _ColumnRule = Tuple[int, str, "re.Pattern[str]", "re.Pattern[str]", str]
 #: a match before overlaps are resolved: start and end characters, file order, id, pipe label
@@ -222,7 +217,7 @@ def ascii_digits(text: str) -> str:
     Arabic-Indic, Persian, Devanagari, fullwidth and every other Unicode decimal digit become
     ``0``-``9``, one character for one, so match offsets are offsets into ``text``.
     """
-    return text.translate(_ASCII_DIGITS)
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def ocr_digits(text: str) -> str:
