@@ -199,10 +199,10 @@ def _tables(text: str) -> Iterator[Tuple[List[Tuple[int, int]], List[List[Tuple[
 
 
 def _cells(text: str, start: int, end: int, delimiter: str) -> List[Tuple[int, int]]:
+    cuts = [start - 1] + [i for i in range(start, end) if text[i] == delimiter] + [end]
     cells = []
-    for piece_start in [start] + [i + 1 for i in range(start, end) if text[i] == delimiter]:
-        piece_end = text.find(delimiter, piece_start, end)
-        piece_end = end if piece_end < 0 else piece_end
+    for before, piece_end in zip(cuts, cuts[1:]):
+        piece_start = before + 1
         while piece_start < piece_end and text[piece_start].isspace():
             piece_start += 1
         while piece_end > piece_start and text[piece_end - 1].isspace():
