@@ -138,3 +138,27 @@ def test_decoding_cached_crf_inputs_equals_running_the_pipeline():
             assert [(e.start_char, e.end_char, e.label_) for e in fast.ents] == [(e.start_char, e.end_char, e.label_) for e in slow.ents]
             numpy.testing.assert_allclose(fast.spans["medner"].attrs["scores"], slow.spans["medner"].attrs["scores"], rtol=1e-6)
     assert any(len(doc.ents) for doc in cached.annotate()), "the test should see some entities"
+
+
+def test_package_meta_names_the_hand_written_notes_trained_on(tmp_path):
+    from spacy.tokens import DocBin
+
+    from spacy_medner.packaging import handwritten_docs
+
+    nlp = spacy.blank("en")
+    corpus = tmp_path / "train"
+    corpus.mkdir()
+    DocBin(docs=[nlp("a b"), nlp("c")]).to_disk(corpus / "notes.spacy")
+    DocBin(docs=[nlp("d"), nlp("e"), nlp("f")]).to_disk(corpus / "handwritten.spacy")
+    assert handwritten_docs(corpus) == 3
+    assert handwritten_docs(corpus / "notes.spacy") == 0  # `--vars.train_corpus corpus/train/notes.spacy`
+    metrics = {"n_docs": 1, "strict": {"micro": {"p": 1.0, "r": 1.0, "f": 1.0}, "per_label": {}}, "relaxed": {"micro": {"f": 1.0}},
+               "token": {"p": 1.0, "r": 1.0, "per_label_recall": {}}}
+    common = dict(name="medner", version="0.1.0", synthetic=True, transformer="bundled", metrics=metrics)
+    with_notes = package_meta({"lang": "en"}, handwritten_docs=3, **common)
+    alone = package_meta({"lang": "en"}, **common)
+    assert "SYNTHETIC" in with_notes["trained_on"] and "3 hand-written" in with_notes["trained_on"]
+    assert "hand-written" not in alone["trained_on"]
+    assert [s["name"] for s in with_notes["sources"]][1].startswith("3 hand-written")
+    assert len(with_notes["sources"]) == len(alone["sources"]) + 1
+    assert "fresh/" in with_notes["not_trained_on"] and "any real clinical note" in with_notes["not_trained_on"]

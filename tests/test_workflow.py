@@ -1,6 +1,6 @@
 """The whole project workflow on a tiny synthetic corpus (slow).
 
-synth → convert → train (a few steps) → convert-ood → sweep-bias → tune →
+synth → convert → convert-handwritten → train (a few steps) → convert-ood → sweep-bias → tune →
 calibrate → evaluate → evaluate-ood → package → pip-install the wheel into a temporary
 target → ``spacy.load("en_medner")`` in a fresh process.
 """
@@ -34,7 +34,7 @@ def test_project_workflow_end_to_end(tmp_path):
     tiny = ["--vars.max_steps", "12", "--vars.eval_frequency", "6", "--vars.warmup_steps", "2"]
     overrides = ["--vars.n_notes", "24", "--vars.ood_dir", str(ood), *tiny]
     spacy_project = [sys.executable, "-m", "spacy", "project", "run"]
-    steps = ("synth", "convert", "train", "convert-ood", "sweep-bias", "tune", "calibrate", "evaluate", "evaluate-ood", "package")
+    steps = ("synth", "convert", "convert-handwritten", "train", "convert-ood", "sweep-bias", "tune", "calibrate", "evaluate", "evaluate-ood", "package")
     for step in steps:
         _run(spacy_project + [step, ".", *overrides], cwd=project, env=env)
 
@@ -42,9 +42,13 @@ def test_project_workflow_end_to_end(tmp_path):
     trained = load_config(project / "training" / "model-best" / "config.cfg")
     assert trained["training"]["max_steps"] == 12  # the vars reach `spacy train` as overrides
     assert trained["corpora"]["train"]["augmenter"]["level"] == pytest.approx(0.3)
-    report = json.loads((project / "corpus" / "train.report.json").read_text())
+    report = json.loads((project / "corpus" / "train" / "notes.report.json").read_text())
     assert report["balanced"] is True
     assert report["totals"]["entities_in"] == report["totals"]["written"] > 0
+    handwritten = json.loads((project / "corpus" / "train" / "handwritten.report.json").read_text())
+    n_dev = len(list((ood / "dev").glob("*.xml")))
+    assert handwritten["totals"]["entities_in"] == handwritten["totals"]["written"] > 0
+    assert trained["paths"]["train"] == "corpus/train"  # both .spacy files of the folder are read
     metrics = json.loads((project / "metrics" / "metrics.json").read_text())
     ood_metrics = json.loads((project / "metrics" / "ood" / "metrics.json").read_text())
     assert ood_metrics["n_docs"] == len(list(ood.rglob("*.xml")))
@@ -83,6 +87,7 @@ def test_project_workflow_end_to_end(tmp_path):
     assert loaded["n_scores"] == loaded["n_ents"]
     meta = loaded["meta"]
     assert "SYNTHETIC" in meta["description"] and "SYNTHETIC" in meta["trained_on"]
+    assert f"{n_dev} hand-written" in meta["trained_on"] and "fresh/" in meta["not_trained_on"]
     assert meta["performance"]["ents_f"] == pytest.approx(metrics["strict"]["micro"]["f"])
     assert meta["performance_ood"]["phi_token_recall"] == pytest.approx(held_out["token"]["r"])
     assert meta["performance_ood_all"]["phi_token_recall"] == pytest.approx(ood_metrics["token"]["r"])

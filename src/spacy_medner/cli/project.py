@@ -17,7 +17,7 @@ from wasabi import Printer
 
 from ..compose import configure
 from ..evaluation.plots import bias_curve_png
-from ..packaging import bias_choice, make_self_contained, model_card, package_meta
+from ..packaging import bias_choice, handwritten_docs, make_self_contained, model_card, package_meta
 from ..safe_io import InputGuard, UnsafeOutputError, atomic_to_disk, atomic_write_text
 from ..synth import is_synthetic_corpus
 from .app import app, fail
@@ -90,6 +90,10 @@ def project_package(
         ..., "--notes", help="The notes the model was trained on: the model card says SYNTHETIC when `synth` wrote them."
     ),
     transformer: str = typer.Option("bundled", "--transformer", help="The transformer the model was trained from."),
+    train_corpus: Optional[Path] = typer.Option(
+        None, "--train-corpus", help="The training corpus (a .spacy file or a folder of them): the model card counts "
+        "the hand-written notes in a `handwritten.spacy` file there (the convert-handwritten step's output)."
+    ),
     build: str = typer.Option("wheel", "--build", help="spacy package --build formats."),
 ) -> None:
     """Build the installable ``en_medner`` package with real metrics, the chosen entity_bias and a model card."""
@@ -117,6 +121,7 @@ def project_package(
         ood_all_metrics=read["--ood-all-metrics"],
         ood_fresh_metrics=read["--ood-fresh-metrics"],
         bias=read["--bias-choice"],
+        handwritten_docs=handwritten_docs(train_corpus) if train_corpus is not None else 0,
     )
     nlp.meta.update(meta)
     card = model_card({**meta, "pipeline": nlp.pipe_names, "labels": {"medner": list(nlp.get_pipe("medner").labels)}})
