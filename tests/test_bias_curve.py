@@ -116,10 +116,10 @@ def test_tune_saves_the_chosen_bias_and_package_meta_records_both_sets():
     assert meta["performance_ood"]["phi_token_recall"] == 0.97
     assert meta["entity_bias"]["value"] == 2.0
     card = model_card({**meta, "pipeline": ["medner"], "labels": {"medner": ["DATE"]}})
-    assert "SYNTHETIC" in card and "out-of-distribution notes, held out from the entity_bias choice (40)" in card
+    assert "SYNTHETIC" in card and "out-of-distribution notes, held out from the entity_bias choice and from training (40)" in card
     assert "| 97.00 | 91.00 |" in card and "**2**" in card
     assert meta["performance_ood_fresh"]["phi_token_precision"] == 0.93
-    assert "fresh hand-written notes, never used in development (12) | 95.00 | 93.00 |" in card
+    assert "fresh hand-written notes, never used in development or training (12) | 95.00 | 93.00 |" in card
 
 
 def test_decoding_cached_crf_inputs_equals_running_the_pipeline():

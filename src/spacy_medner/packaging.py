@@ -68,8 +68,8 @@ def performance(metrics: Dict[str, Any]) -> Dict[str, Any]:
 
 #: The hand-written evaluation sets in ``meta.json`` (``performance_<key>``, ``<key>_docs``), in card order.
 OOD_SETS = (
-    ("ood", "hand-written out-of-distribution notes, held out from the entity_bias choice"),
-    ("ood_fresh", "fresh hand-written notes, never used in development"),
+    ("ood", "hand-written out-of-distribution notes, held out from the entity_bias choice and from training"),
+    ("ood_fresh", "fresh hand-written notes, never used in development or training"),
     ("ood_all", "all hand-written notes, the tuning set and any trained on included"),
 )
 
