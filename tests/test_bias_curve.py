@@ -159,6 +159,7 @@ def test_package_meta_names_the_hand_written_notes_trained_on(tmp_path):
     alone = package_meta({"lang": "en"}, **common)
     assert "SYNTHETIC" in with_notes["trained_on"] and "3 hand-written" in with_notes["trained_on"]
     assert "hand-written" not in alone["trained_on"]
+    assert "and 3 hand-written ones" in with_notes["limitations"] and "hand-written ones" not in alone["limitations"]
     assert [s["name"] for s in with_notes["sources"]][1].startswith("3 hand-written")
     assert len(with_notes["sources"]) == len(alone["sources"]) + 1
     assert "fresh/" in with_notes["not_trained_on"] and "any real clinical note" in with_notes["not_trained_on"]

@@ -241,7 +241,7 @@ def package_meta(
             "performance": performance(metrics),
             "limitations": (
                 "Trained on SYNTHETIC notes (templated language with Faker surrogates)"
-                + (" and a few hundred hand-written ones" if handwritten_docs else "")
+                + (f" and {handwritten_docs} hand-written ones" if handwritten_docs else "")
                 + ", never on a real record. Figures on "
                 "synthetic dev notes say little about real clinical text; the out-of-distribution figures "
                 "come from a few dozen hand-written notes, not from real records. Validate on your own, "
