@@ -373,6 +373,31 @@ SHAPED = [
     ("Box 46, 211 Chokecherry Road, Grayfern Crossing, MB R0K 2E8", "MB", "STATE"),
     ("File no. MSS-26-0137          Prepared", "MSS-26-0137", "IDNUM"),
     ("09:45  Risk management claim RM-26-0395 opened", "RM-26-0395", "IDNUM"),
+    # set AC: Thai dates (Buddhist Era, Thai digits), Welsh, Bulgarian, Swahili and Nepali dates and holidays,
+    # psql key-value fields, ages "of age" and Welsh "oed", a Welsh fax label
+    ("วันที่ 9 มีนาคม พ.ศ. 2569", "9 มีนาคม พ.ศ. 2569", "DATE"),
+    ("วันที่ ๙ มีนาคม ๒๕๖๙\n(1)", "๙ มีนาคม ๒๕๖๙", "DATE"),
+    ("ผ่าตัดไส้ติ่ง มิถุนายน 2556 ที่", "มิถุนายน 2556", "DATE"),
+    ("hypertension since B.E. 2564 (2021), on", "B.E. 2564", "DATE"),
+    ("ความดันโลหิตสูง ตั้งแต่ พ.ศ. 2564 รับยา", "พ.ศ. 2564", "DATE"),
+    ("Diagnosis: Diabetes math 1 (ers Medi 2024)", "Medi 2024", "DATE"),
+    ("yn y clinig ddydd Mawrth 17 Mawrth 2026 a", "17 Mawrth 2026", "DATE"),
+    ("(64 mmol/mol ym mis Rhagfyr)", "Rhagfyr", "DATE"),
+    ("ar y pwmp ers Dydd Gŵyl Dewi 2025 ac", "Dydd Gŵyl Dewi 2025", "DATE"),
+    ("siwgrau'n uchel dros y Nadolig, ond", "Nadolig", "DATE"),
+    ("bracelet with her for Баба Марта. No", "Баба Марта", "DATE"),
+    ("прием на 14 март 2024 г. в", "14 март 2024 г.", "DATE"),
+    ("BP ilikuwa 138/90. Tangu Idd el Fitr analalamika", "Idd el Fitr", "DATE"),
+    ("alilazwa 5 Machi 2026 homa", "5 Machi 2026", "DATE"),
+    ("Porters celebrate नयाँ वर्ष २०८३ (Nepali New Year).", "नयाँ वर्ष २०८३", "DATE"),
+    ("discharged 19 Apr (२०८३ वैशाख ६), full pay", "२०८३ वैशाख ६", "DATE"),
+    ("birth_year        | 1951\nzip3              | 487\n", "1951", "DATE"),
+    ("birth_year        | 1951\nzip3              | 487\n", "487", "ZIP"),
+    ('{"zip": "02139", "yob": 1984}', "02139", "ZIP"),
+    ('{"zip": "02139", "yob": 1984}', "1984", "DATE"),
+    ("followed its curves since about 6 months of age; no", "6", "AGE"),
+    ("Gwelais Tomos, sy'n 8 oed, yn y clinig", "8", "AGE"),
+    ("Ffôn: 029 2018 0487   Ffacs: 029 2018 0488   E-bost", "029 2018 0488", "FAX"),
 ]
 
 NOT_PHI = [
@@ -416,6 +441,7 @@ NOT_PHI = [
     'firmware cobas-pro^03.02.1104^ ok; bed="null" badge=none; [meta@32473 seq="4"]; cancer 2000 mg; test 2019 patients',
     "3/10 pain at rest\n4/10 pain on walking\n1/2 tab daily\n1/4 tab at night\nCase 12 open; review CBC-01; 4 weeks (80%)",
     "| Test | Value | Ref |\n| Na | 138 | 135-145 |\n| Age | Sex |\n| pending | F |\nChildren: 2 (sons); Children Sadie and Ruth",
+    "Mai Nguyen came in; Medi the nurse; dydd Mawrth; Calan and Pasg; zip tie 3; yob unknown; 30 days of abx",
 ]
 
 
@@ -585,6 +611,15 @@ def test_not_phi_matches_stay_outside_every_entity():
     pipe.patterns = [p for p in pipe.patterns if p["label"] != NOT_PHI_LABEL]
     doc = nlp(text)
     assert all(any(t.ent_iob_ != "O" for t in doc[s:e]) for s, e in held)
+
+
+def test_apgar_hiv_types_page_numbers_and_units_are_held_out(matcher, tokenizer_nlp):
+    text = "kilo 2.3, Apgar 7/9, Апгар 8/9; HIV 1/2 negative; PAGE 01/03; Platelets 98 x10^9/L; seen 7/9."
+    doc = tokenizer_nlp.make_doc(text)
+    found = [(doc[m.start : m.end].text, m.label) for m in matcher(doc)]
+    held = [t for t, label in found if label == NOT_PHI_LABEL]
+    assert held == ["7/9", "8/9", "1/2", "01/03", "x10^9/L"]
+    assert ("7/9", "DATE") in found  # a date after "seen" is still a date
 
 
 def test_an_xml_namespace_is_not_a_url_but_a_link_in_the_text_is(matcher, tokenizer_nlp):
