@@ -398,6 +398,26 @@ SHAPED = [
     ("followed its curves since about 6 months of age; no", "6", "AGE"),
     ("Gwelais Tomos, sy'n 8 oed, yn y clinig", "8", "AGE"),
     ("Ffôn: 029 2018 0487   Ffacs: 029 2018 0488   E-bost", "029 2018 0488", "FAX"),
+    # set AD: names in XML elements and NAACCR items, Persian record fields (Persian digits), Croatian rooms and
+    # holidays, an awareness day, an age in months at a milestone, initials signing off a log line
+    ("      <OrderingMDFirstName>FOLASADE</OrderingMDFirstName>", "FOLASADE", "DOCTOR"),
+    ("<AcquisitionTechLastName>MARCHBANKS</AcquisitionTechLastName>", "MARCHBANKS", "DOCTOR"),
+    ("<PatientLastName>OKAFOR</PatientLastName>", "OKAFOR", "PATIENT"),
+    ('    <Item naaccrId="nameLast">CAPISTRANO</Item>', "CAPISTRANO", "PATIENT"),
+    ('      <Item naaccrId="addrAtDxCity">SORRELTON</Item>', "SORRELTON", "CITY"),
+    ('<Item naaccrId="addrCurrentState">OR</Item>', "OR", "STATE"),
+    ("جنس: مرد\nکد ملی: ۱۲۷۰۴۵۳۸۶۹      تاریخ", "۱۲۷۰۴۵۳۸۶۹", "IDNUM"),
+    ("سن: ۶۴ سال\nشماره پرونده: ۹۸۰۶۲۵۳      شماره پذیرش: ۱۴۰۴۱۲۲۶۰۳۵\n", "۶۴", "AGE"),
+    ("سن: ۶۴ سال\nشماره پرونده: ۹۸۰۶۲۵۳      شماره پذیرش: ۱۴۰۴۱۲۲۶۰۳۵\n", "۹۸۰۶۲۵۳", "MEDICALRECORD"),
+    ("سن: ۶۴ سال\nشماره پرونده: ۹۸۰۶۲۵۳      شماره پذیرش: ۱۴۰۴۱۲۲۶۰۳۵\n", "۱۴۰۴۱۲۲۶۰۳۵", "ACCOUNT"),
+    ("متخصص قلب و عروق، شماره نظام پزشکی ۱۱۹۸۴۳\n", "۱۱۹۸۴۳", "LICENSE"),
+    ("واحد ۳، کد پستی ۸۱۵۴۷-۳۶۹۲۱\n", "۸۱۵۴۷-۳۶۹۲۱", "ZIP"),
+    ("Smještaj: soba 31, krevet B\n", "31", "ROOM"),
+    ("Smještaj: soba 31, krevet B\n", "B", "ROOM"),
+    ("Na Veliki petak, 3. 4. 2026., učinjena", "Veliki petak", "DATE"),
+    ("It is Trans Day of Visibility; Maeve is", "Trans Day of Visibility", "DATE"),
+    ("hemophilia A was diagnosed at 18 months. Low-titre", "18", "AGE"),
+    ("next update due 04/11. -MQ\n04/11/2026 11:20  Payer", "-MQ", "DOCTOR"),  # one token: wider than gold, never narrower
 ]
 
 NOT_PHI = [
@@ -442,6 +462,7 @@ NOT_PHI = [
     "3/10 pain at rest\n4/10 pain on walking\n1/2 tab daily\n1/4 tab at night\nCase 12 open; review CBC-01; 4 weeks (80%)",
     "| Test | Value | Ref |\n| Na | 138 | 135-145 |\n| Age | Sex |\n| pending | F |\nChildren: 2 (sons); Children Sadie and Ruth",
     "Mai Nguyen came in; Medi the nurse; dydd Mawrth; Calan and Pasg; zip tie 3; yob unknown; 30 days of abx",
+    "<FirstName>Kendra</FirstName> (in a clinician block); seen at 18 months ago; soba je mirna; -MQ said so. OK",
 ]
 
 
@@ -620,6 +641,17 @@ def test_apgar_hiv_types_page_numbers_and_units_are_held_out(matcher, tokenizer_
     held = [t for t, label in found if label == NOT_PHI_LABEL]
     assert held == ["7/9", "8/9", "1/2", "01/03", "x10^9/L"]
     assert ("7/9", "DATE") in found  # a date after "seen" is still a date
+
+
+def test_xds_registry_constants_and_base64_blobs_are_held_out(matcher, tokenizer_nlp):
+    text = (
+        '<rim:ExtrinsicObject objectType="urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1" id="ei01">\n'
+        '<xdsb:Document id="Document01">PD94bWwgdmVyc2lvbj0iMS4wIiBlbmNvZGluZz0iVVRGLTgiPz4K</xdsb:Document>\n'
+        "sha1 3f1e9a526c0b4d7e9a412b8c5d0e7f13aa90b1c2; visit 2b8c5d0e-7f13-4d7e-9a41-3f1e9a526c0b"
+    )
+    doc = tokenizer_nlp.make_doc(text)
+    held = [doc[m.start : m.end].text for m in matcher(doc) if m.label == NOT_PHI_LABEL]
+    assert held == ["urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1", "PD94bWwgdmVyc2lvbj0iMS4wIiBlbmNvZGluZz0iVVRGLTgiPz4K"]
 
 
 def test_an_xml_namespace_is_not_a_url_but_a_link_in_the_text_is(matcher, tokenizer_nlp):
