@@ -418,6 +418,19 @@ SHAPED = [
     ("It is Trans Day of Visibility; Maeve is", "Trans Day of Visibility", "DATE"),
     ("hemophilia A was diagnosed at 18 months. Low-titre", "18", "AGE"),
     ("next update due 04/11. -MQ\n04/11/2026 11:20  Payer", "-MQ", "DOCTOR"),  # one token: wider than gold, never narrower
+    # round twenty-five (set AK's misses): more URL schemes, church and Cyrillic holidays, Iberian months, "turns 7"
+    ("uploaded by sftp://xfer.example.dk/inbound/ald from the core", "sftp://xfer.example.dk/inbound/ald", "URL"),
+    ("share at smb://fs01.example.org/him/scans.", "smb://fs01.example.org/him/scans", "URL"),
+    ("the feast in the valley on Pentecost\n weekend", "Pentecost", "DATE"),
+    ("exams over Karen New Year if home", "Karen New Year", "DATE"),
+    ("viajar para el Día de la Madre a su pueblo", "Día de la Madre", "DATE"),
+    ("a trip home for Giorgoba in November", "Giorgoba", "DATE"),
+    ("Після Великодня доглядала онука", "Великодня", "DATE"),
+    ("до Трійці уникати переохолодження", "Трійці", "DATE"),
+    ("ficará até ao fim de junho; filho", "junho", "DATE"),
+    ("control en octubre con la EPS", "octubre", "DATE"),
+    ("dob 2019-07-09 (turns 7 in July)", "7", "AGE"),
+    ("She turned 65 last spring.", "65", "AGE"),
 ]
 
 NOT_PHI = [
@@ -463,6 +476,7 @@ NOT_PHI = [
     "| Test | Value | Ref |\n| Na | 138 | 135-145 |\n| Age | Sex |\n| pending | F |\nChildren: 2 (sons); Children Sadie and Ruth",
     "Mai Nguyen came in; Medi the nurse; dydd Mawrth; Calan and Pasg; zip tie 3; yob unknown; 30 days of abx",
     "<FirstName>Kendra</FirstName> (in a clinician block); seen at 18 months ago; soba je mirna; -MQ said so. OK",
+    "turned 90 degrees; turned q2h x3; turns 2 times a night; turned 4 mg down; Julio and Octavia visited.",
 ]
 
 
