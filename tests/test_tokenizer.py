@@ -65,6 +65,9 @@ def nlp():
         ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "Vandermolen"),
         ("GET /api/v1/appt/lookup?last=Vandermolen&dob=1958-11-02&mrn=SW00418873 HTTP/1.1", "1958-11-02"),
         ('{"name":"ABERNATHY, CLYDE W","age":81,"zone":"ED-WR-MAIN"}', "81"),
+        ("Զատիկը (ապրիլի 5-ը) անցկացրել", "ապրիլի 5"),
+        ("հեռ. +374 94 555 018։\n", "+374 94 555 018"),
+        ("Անձնագիր՝ AT0548127", "Անձնագիր"),
     ],
 )
 def test_entity_boundaries_are_token_boundaries(nlp, text, entity):

@@ -81,6 +81,11 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 #: since those scripts write words without spaces
 CJK = r"[\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 
+#: Armenian letters, which spaCy's ALPHA lacks (``5-ը``: a day and its case ending), and the Armenian
+#: full stop, comma, exclamation and question marks, which end a word as ``.`` and ``,`` do
+ARMENIAN = r"\u0531-\u0556\u0561-\u0587"
+ARMENIAN_PUNCT = r"[\u0589\u055d\u055c\u055e]"
+
 CLINICAL_INFIXES: List[str] = [
     rf"(?<=[{ALPHA}])[:=#](?=[{ALPHA}0-9(\[+])",
     rf"(?<=[0-9])[=#](?=[{ALPHA}0-9])",
@@ -89,6 +94,7 @@ CLINICAL_INFIXES: List[str] = [
     r"(?<=[0-9])[/\-](?=[0-9])",
     rf"(?<=[{ALPHA}])-(?=[0-9])",
     rf"(?<=[0-9])-(?=[{ALPHA}])",
+    rf"(?<=[0-9])-(?=[{ARMENIAN}])",
     rf"(?<=\S)[(\[{{](?=[{ALPHA}0-9])",
     rf"(?<=[{ALPHA}0-9])[)\]}}](?=\S)",
     rf"(?<=[{ALPHA}]),(?=[0-9])",
@@ -117,6 +123,7 @@ CLINICAL_SUFFIXES: List[str] = [
     r"[<>]",
     CJK,
     rf"(?<=[0-9][{ALPHA}])\.",
+    ARMENIAN_PUNCT,
 ]
 _LOWERCASE_LETTER_PERIOD = re.compile(r"^[a-z]\.$")
 
