@@ -42,6 +42,8 @@ def test_project_workflow_end_to_end(tmp_path):
     trained = load_config(project / "training" / "model-best" / "config.cfg")
     assert trained["training"]["max_steps"] == 12  # the vars reach `spacy train` as overrides
     assert trained["corpora"]["train"]["augmenter"]["level"] == pytest.approx(0.3)
+    assert trained["components"]["transformer"]["model"]["transformer_config"]["attention_probs_dropout_prob"] == 0.0
+    assert trained["corpora"]["dev"]["limit"] == 20  # scored in training on 20 notes; `evaluate` scores all of dev
     report = json.loads((project / "corpus" / "train" / "notes.report.json").read_text())
     assert report["balanced"] is True
     assert report["totals"]["entities_in"] == report["totals"]["written"] > 0
