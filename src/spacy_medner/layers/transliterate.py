@@ -3,11 +3,13 @@
 The bundled MiniLM has an English word-piece vocabulary. A note in Amharic reaches it as a
 run of ``[UNK]``; one in Bengali as single letters stripped of their vowel signs. Every
 token then looks alike to the encoder, and the CRF tags whole sentences as names and
-streets. With ``transliterate = true`` in the transformer's config, each character of a
-letter or digit script other than Latin is replaced by its ASCII transliteration
+streets. With ``transliterate = true`` in the transformer's config, each letter, mark and
+number that is neither ASCII nor Latin is replaced by its ASCII transliteration
 (`anyascii <https://pypi.org/project/anyascii/>`_) before word-piece tokenization:
-``রাবেয়া`` becomes ``rabey'a``, ``৪৪`` becomes ``44``, ``Петров`` becomes ``Petrov``.
-Latin letters, punctuation and symbols are left to the tokenizer's own normalizer.
+``রাবেয়া`` becomes ``rabey'a``, ``৪৪`` becomes ``44``, ``Петров`` becomes ``Petrov``, ``½``
+becomes ``1/2``, and a script's own punctuation becomes ASCII punctuation (``።`` is ``.``).
+Latin letters (the tokenizer strips their accents), general punctuation (dashes, quotes) and
+symbols are left to the tokenizer's own normalizer, as is a character with no ASCII reading.
 
 Only what the encoder reads changes. The Doc, its tokens and every offset stay the
 original text's: the word pieces' character offsets are mapped back to the original
@@ -27,14 +29,27 @@ from spacy_transformers.truncate import truncate_oversize_splits
 from thinc.api import Model
 
 
+def _own_punctuation(char: str) -> bool:
+    """Punctuation of a script's own block (``።`` ``،`` ``।`` ``。``), not Latin-1's or the
+    General Punctuation and symbol blocks (dashes, quotes, bullets: U+2000 to U+2E7F).
+    """
+    code = ord(char)
+    return unicodedata.category(char)[0] == "P" and (0x0370 <= code < 0x2000 or code >= 0x2E80)
+
+
 @functools.lru_cache(maxsize=65536)
 def _replacement(char: str) -> Optional[str]:
     """The ASCII the encoder reads for ``char``, or None to leave it to the tokenizer."""
-    if char.isascii() or unicodedata.category(char)[0] not in "LMN":
+    if char.isascii():
         return None
-    if unicodedata.name(char, "").startswith("LATIN"):
+    if unicodedata.category(char)[0] in "LMN":
+        if unicodedata.name(char, "").startswith("LATIN"):
+            return None
+    elif not _own_punctuation(char):
         return None
-    return anyascii(char)
+    replacement = anyascii(char)
+    # a character with no ASCII reading (or only a space, like the Ethiopic word space) stays
+    return replacement if replacement.strip() else None
 
 
 def transliterate(text: str) -> Tuple[str, Optional[List[int]]]:
