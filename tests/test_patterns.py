@@ -441,6 +441,14 @@ SHAPED = [
     ("bekerja di Singapura (+65 8555 0169); anak", "+65 8555 0169", "PHONE"),
     ("call +44 (0)20 7946 0321 after 5", "+44 (0)20 7946 0321", "PHONE"),
     ("the clinic (fax +65 6555 0168); e-mail", "+65 6555 0168", "FAX"),
+    # round twenty-seven (set AP's misses): Lithuanian and Ethiopian dates, a season and its year
+    ("atvyko iš JAV rugsėjo 14 d. (skrydis", "rugsėjo 14 d.", "DATE"),
+    ("Išrašymo data: 2025 m. gruodžio 3 d.\n", "2025 m. gruodžio 3 d.", "DATE"),
+    ("የተኛችበት ቀን፡ ጥቅምት 7 ቀን 2017 ዓ.ም.", "ጥቅምት 7 ቀን 2017", "DATE"),
+    ("ቀጠሮ፡ ሐምሌ 22 ።", "ሐምሌ 22", "DATE"),
+    ("admitted on 3 May 2026 (Miyazya 25, 2018 E.C.) with", "Miyazya 25, 2018", "DATE"),
+    ("worked nights there until winter 2023, then", "winter 2023", "DATE"),
+    ("moved back in the summer of 2019 to", "summer of 2019", "DATE"),
 ]
 
 NOT_PHI = [
@@ -491,6 +499,7 @@ NOT_PHI = [
     "  101-A1 BIN ................ 610744\n  324-CO PATIENT STATE ....... OH\n  407-D7 PRODUCT/SERVICE ID (NDC) ........ 7\n",
     "/Helvetica findfont 12 scalefont setfont\n54 742 moveto (MALLOWEN) show\n54 684 moveto (Patient) show\n",
     "pH 7.40 at 10.04 - a decimal; 2.04 - 3.10 mg; 1.02.04 - v1 release",
+    "fall 2-3 times a week; spring 10 mg; winter 25 mg; kovo 3 dienos; Sene 4 weeks",
 ]
 
 
