@@ -67,10 +67,12 @@ def choose_bias(
     """The operating point for de-identification, recall first; ``None`` when no row meets both targets.
 
     Among the rows that clear both targets by ``margin``, the one with the highest recall
-    (equal recall: the higher precision, i.e. the smaller bias). Recall is the safety number, so
-    of two points that both sit safely inside the targets the one that lets less PHI through
-    wins; the margin keeps the choice off the edges, where 20 tuning notes cannot tell a point
-    from its neighbours. When no row clears both by ``margin``, the row meeting both with the
+    (equal recall: the larger bias). Recall is the safety number, so of two points that both
+    sit safely inside the targets the one that lets less PHI through wins; the margin keeps the
+    choice off the edges, where 20 tuning notes cannot tell a point from its neighbours. Equal
+    recall on the tuning notes is a tie that 20 notes cannot break, not a plateau: recall rises
+    with the bias on every fresh set measured, so the larger bias is the safer of two points
+    that both keep the precision target. When no row clears both by ``margin``, the row meeting both with the
     widest margin, ``min(recall - min_recall, precision - min_precision)`` (ties: the smaller bias).
     """
     ok = [row for row in curve if row["token_r"] >= min_recall and row["token_p"] >= min_precision]
@@ -78,7 +80,7 @@ def choose_bias(
         return None
     safe = [row for row in ok if row["token_r"] >= min_recall + margin and row["token_p"] >= min_precision + margin]
     if safe:
-        return max(safe, key=lambda row: (row["token_r"], row["token_p"], -row["entity_bias"]))
+        return max(safe, key=lambda row: (row["token_r"], row["entity_bias"]))
     return max(ok, key=lambda row: (min(row["token_r"] - min_recall, row["token_p"] - min_precision), -row["entity_bias"]))
 
 
