@@ -449,6 +449,12 @@ SHAPED = [
     ("admitted on 3 May 2026 (Miyazya 25, 2018 E.C.) with", "Miyazya 25, 2018", "DATE"),
     ("worked nights there until winter 2023, then", "winter 2023", "DATE"),
     ("moved back in the summer of 2019 to", "summer of 2019", "DATE"),
+    # round twenty-eight (set AT's misses): Serbian and Russian months, Serbian and Tamil holidays
+    ("у септембру треба да отпутује код сина", "септембру", "DATE"),
+    ("госпитализирована в ноябре, выписана", "ноябре", "DATE"),
+    ("тегобе трају од Петровдана. Претходно", "Петровдана", "DATE"),
+    ("symptoms since Đurđevdan (May 6); no", "Đurđevdan", "DATE"),
+    ("தீபாவளி பண்டிகைக்கு முன்பு காய்ச்சல்", "தீபாவளி", "DATE"),
 ]
 
 NOT_PHI = [
@@ -500,6 +506,7 @@ NOT_PHI = [
     "/Helvetica findfont 12 scalefont setfont\n54 742 moveto (MALLOWEN) show\n54 684 moveto (Patient) show\n",
     "pH 7.40 at 10.04 - a decimal; 2.04 - 3.10 mg; 1.02.04 - v1 release",
     "fall 2-3 times a week; spring 10 mg; winter 25 mg; kovo 3 dienos; Sene 4 weeks",
+    "мартовский отчёт; Мајка је дошла; маяк; июльский; Junta de Andalucía",
 ]
 
 
