@@ -86,6 +86,13 @@ def test_word_piece_offsets_point_at_the_original_characters(tokenizer, text):
     assert all(i in covered for i, c in enumerate(text) if c.isalnum())
 
 
+def test_a_slow_tokenizer_reads_the_text_as_it_is():
+    slow = AutoTokenizer.from_pretrained(resolve_transformer_name("bundled"), use_fast=False)
+    ours = translit.tokenize(slow, [AMHARIC])
+    theirs = huggingface_tokenize(slow, [AMHARIC])
+    numpy.testing.assert_array_equal(ours["input_ids"], theirs["input_ids"])
+
+
 def test_amharic_reaches_the_encoder_as_words_not_unknowns(tokenizer):
     upstream = huggingface_tokenize(tokenizer, [AMHARIC])["input_texts"][0]
     ours = translit.tokenize(tokenizer, [AMHARIC])["input_texts"][0]

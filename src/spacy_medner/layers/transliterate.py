@@ -27,6 +27,7 @@ from spacy_transformers.layers.transformer_model import TransformerModel, huggin
 from spacy_transformers.layers.transformer_model import forward as upstream_forward
 from spacy_transformers.truncate import truncate_oversize_splits
 from thinc.api import Model
+from transformers import PreTrainedTokenizerFast
 
 
 def _own_punctuation(char: str) -> bool:
@@ -73,11 +74,14 @@ def transliterate(text: str) -> Tuple[str, Optional[List[int]]]:
 def tokenize(tokenizer, texts: List[str]):
     """spacy-transformers' ``huggingface_tokenize`` of the transliterated ``texts``, with the
     offset mapping pointing into the original ``texts``.
+
+    Only a fast tokenizer gives the offsets that map word pieces back to the original text; a
+    slow one is aligned by its pieces' strings, so it reads the texts as they are.
     """
+    if not isinstance(tokenizer, PreTrainedTokenizerFast):
+        return huggingface_tokenize(tokenizer, texts)
     results = [transliterate(text) for text in texts]
     encoding = huggingface_tokenize(tokenizer, [text for text, _ in results])
-    if "offset_mapping" not in encoding:
-        return encoding
     offsets = encoding["offset_mapping"]
     for row, (_, origin) in enumerate(results):
         if origin is None:
