@@ -94,7 +94,9 @@ def tokenize(tokenizer, texts: List[str]):
 
 
 def forward(model: TransformerModel, docs: List[Doc], is_train: bool):
-    """spacy-transformers' ``TransformerModel`` forward, reading transliterated span texts."""
+    """spacy-transformers' ``TransformerModel`` forward, reading transliterated span texts
+    (without its GPU-memory logging and cache-flushing hooks, which are off by default).
+    """
     tokenizer = model.tokenizer
     nested_spans = model.attrs["get_spans"](docs)
     flat_spans = [span for doc_spans in nested_spans for span in doc_spans]
