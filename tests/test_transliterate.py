@@ -172,10 +172,14 @@ def test_the_setting_changes_other_scripts_only(bert):
     assert all(lengths[t.i] > 0 for t in doc if not t.is_space)
 
 
+def entities_and_scores(nlp):
+    docs = list(nlp.pipe([t for t, _ in TRAIN]))
+    entities = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs]
+    return entities, numpy.concatenate([numpy.asarray(list(d.spans["medner"].attrs["scores"])) for d in docs])
+
+
 def test_the_setting_survives_packaging_and_disk(trained, tmp_path):
-    nlp = spacy.load(trained)
-    before = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe([t for t, _ in TRAIN])]
-    scores = [list(d.spans["medner"].attrs["scores"]) for d in nlp.pipe([t for t, _ in TRAIN])]
+    before, scores = entities_and_scores(spacy.load(trained))
     contained = make_self_contained(trained)
     arch = contained.config["components"]["medner"]["model"]["tok2vec"]
     assert arch["@architectures"] == "spacy-medner.Tok2VecTransformer.v1" and arch["transliterate"] is True
@@ -184,10 +188,6 @@ def test_the_setting_survives_packaging_and_disk(trained, tmp_path):
     node = next(n for n in reloaded.get_pipe("medner").model.walk() if isinstance(n, TransformerModel))
     assert node._func is translit.forward
     assert encoder_output(reloaded, [AMHARIC]).wordpieces.strings[0].count("[UNK]") == AMHARIC.count("፡")
-    after = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in reloaded.pipe([t for t, _ in TRAIN])]
+    after, reloaded_scores = entities_and_scores(reloaded)
     assert after == before
-    numpy.testing.assert_allclose(
-        numpy.concatenate([numpy.asarray(s) for s in scores]),
-        numpy.concatenate([numpy.asarray(list(d.spans["medner"].attrs["scores"])) for d in reloaded.pipe([t for t, _ in TRAIN])]),
-        atol=1e-5,
-    )
+    numpy.testing.assert_allclose(reloaded_scores, scores, atol=1e-5)

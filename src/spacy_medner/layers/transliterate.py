@@ -119,11 +119,8 @@ def forward(model: TransformerModel, docs: List[Doc], is_train: bool):
     return output, backprop
 
 
-def set_transliterate(model: Model, on: bool) -> int:
-    """Switch transliteration on or off in every transformer inside ``model``; returns how many."""
-    found = 0
+def set_transliterate(model: Model, on: bool) -> None:
+    """Switch transliteration on or off in every transformer inside ``model``."""
     for node in model.walk():
         if isinstance(node, TransformerModel):
             node._func = forward if on else upstream_forward
-            found += 1
-    return found
